@@ -1,0 +1,9 @@
+import { migration001 } from './001-initial';
+
+/**
+ * Append-only list: migration N brings the schema from user_version N-1 to N.
+ * Never edit a shipped entry; add a new one.
+ */
+export const migrations: readonly string[] = [migration001];
+
+export const SCHEMA_VERSION = migrations.length;

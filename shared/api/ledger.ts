@@ -1,0 +1,2 @@
+/** Handlers of this area; filled in by its issue. */
+export const ledgerApi = {};

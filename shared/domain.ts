@@ -87,6 +87,8 @@ export interface Dashboard {
   burn: BurnSeries[];
   totals: { purchasedMicros: number; consumedMicros: number; remainingMicros: number; overageMicros: number };
   attention: AttentionItem[];
+  /** billed usage cost per provider and currency, as stats-get counts it */
+  spend: { provider: string; currency: string; billedCostMicros: number }[];
   empty: boolean;
 }
 

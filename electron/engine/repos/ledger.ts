@@ -1,0 +1,65 @@
+import type { Db } from '../db/open';
+import type { BlockKind } from '../../../shared/domain';
+
+/** SQL for the credit ledger: blocks, allocations and daily usage cost in each block's unit. */
+
+export interface BlockRow {
+  id: number;
+  accountId: number;
+  accountName: string;
+  provider: string;
+  pooled: number;
+  name: string;
+  kind: BlockKind;
+  unit: string;
+  amountMicros: number;
+  unitPriceMicros: number | null;
+  costBasisMicros: number;
+  purchasedOn: string;
+  expiresOn: string | null;
+  priority: number;
+  source: string;
+}
+
+export interface DailyCostRow {
+  day: string;
+  accountId: number;
+  unit: string;
+  workloadId: number | null;
+  amountMicros: number;
+}
+
+export function createLedgerRepo(db: Db) {
+  const blocks = db.prepare<[], BlockRow>(`
+    SELECT b.id, b.account_id AS accountId, a.name AS accountName, a.provider, a.pooled, b.name, b.kind, b.unit,
+           b.amount_micros AS amountMicros, b.unit_price_micros AS unitPriceMicros, b.cost_basis_micros AS costBasisMicros,
+           b.purchased_on AS purchasedOn, b.expires_on AS expiresOn, b.priority, b.source
+    FROM credit_blocks b JOIN credit_accounts a ON a.id = b.account_id
+    WHERE b.retired_at IS NULL ORDER BY b.id`);
+  const allocations = db.prepare<[], { blockId: number; workloadId: number; amountMicros: number | null; percentBp: number | null; blockAmount: number }>(`
+    SELECT al.block_id AS blockId, al.workload_id AS workloadId, al.amount_micros AS amountMicros, al.percent_bp AS percentBp,
+           b.amount_micros AS blockAmount
+    FROM allocations al JOIN credit_blocks b ON b.id = al.block_id WHERE b.retired_at IS NULL ORDER BY al.id`);
+  // Usage, credits and adjustments draw on blocks; purchases are blocks, tax is billed outside the credit.
+  // Rows priced in a virtual currency draw in that unit.
+  const daily = db.prepare<[], DailyCostRow>(`
+    SELECT day, account_id AS accountId, COALESCE(pricing_currency, currency) AS unit, workload_id AS workloadId,
+           SUM(CASE WHEN pricing_currency IS NOT NULL THEN COALESCE(pricing_currency_cost_micros, 0) ELSE COALESCE(billed_cost_micros, 0) END) AS amountMicros
+    FROM usage_records
+    WHERE account_id IS NOT NULL AND charge_category IN ('usage','credit','adjustment')
+    GROUP BY day, account_id, unit, workload_id
+    ORDER BY day`);
+  const lastDay = db.prepare<[], { d: string | null }>('SELECT max(day) AS d FROM usage_records');
+  return {
+    blocks: () => blocks.all(),
+    allocations: () =>
+      allocations.all().map((a) => ({
+        blockId: a.blockId,
+        workloadId: a.workloadId,
+        amountMicros: a.amountMicros ?? Math.floor((a.blockAmount * (a.percentBp ?? 0)) / 10_000),
+      })),
+    dailyCost: () => daily.all(),
+    lastUsageDay: () => lastDay.get()?.d ?? null,
+  };
+}
+export type LedgerRepo = ReturnType<typeof createLedgerRepo>;

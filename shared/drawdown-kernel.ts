@@ -1,0 +1,380 @@
+/**
+ * A fast drawdown kernel for Monte Carlo forecasts: the same rules as runDrawdown
+ * (drawdown.ts) for non-negative usage, compiled once into typed arrays and then run for
+ * many simulated paths without allocating. Money is float64 here: with whole micro-units
+ * (below 2^53) every operation is exact, so on integer input the kernel equals runDrawdown.
+ *
+ * Kernel-specific decisions:
+ * - Days are offsets from startDay, 0..horizonDays-1. A block that expired before startDay
+ *   expires at the start of day 0 (its balance counts as expired), as runDrawdown would have.
+ * - Negative or NaN daily cost counts as zero: the kernel never gives credit back.
+ * - depletionDay is the first day a draw emptied the block during the horizon, -1 otherwise
+ *   (also for a block that was already empty at startDay: read `remaining`).
+ * - Workloads are processed in runDrawdown's order: account, unit, workload id (null first).
+ */
+import {
+  compareWorkloadIds,
+  dayNumber,
+  drawSteps,
+  effectiveExpiryDay,
+  groupBlocks,
+  groupKey,
+  normaliseAllocations,
+  type DrawdownAllocation,
+  type DrawdownBlock,
+} from './drawdown';
+
+/**
+ * Compiled arrays; treat as opaque outside this file. A block's balance is split in "parts":
+ * part b (< nBlocks) is block b's pool, part nBlocks + s is allocation slot s. One array for
+ * both keeps the inner loop free of branches on the kind of part.
+ */
+interface KernelPlan {
+  purchaseDay: Int32Array;
+  /** effective expiry offset, clamped to >= 0; NEVER when the block does not expire in range */
+  expiryDay: Int32Array;
+  /** blocks expiring within the horizon, by expiry day */
+  expiryOrder: Int32Array;
+  /** starting value of every part */
+  initPart: Float64Array;
+  /** number of non-empty parts per block at the start: the block is dry when it reaches 0 */
+  initLive: Int32Array;
+  /** allocation parts of block b: nBlocks + slotStart[b] .. nBlocks + slotStart[b+1] - 1 */
+  slotStart: Int32Array;
+  partBlock: Int32Array;
+  /**
+   * Lanes: runs of workloads, consecutive in processing order, with the same draw steps (all
+   * the workloads of an account+unit without an allocation, typically). Lane l's members are
+   * laneMember[laneStart[l]..laneStart[l+1]-1]; its steps stepPart[laneStep[l]..laneStep[l+1]-1].
+   */
+  laneStart: Int32Array;
+  laneMember: Int32Array;
+  laneStep: Int32Array;
+  stepPart: Int32Array;
+  /** the step's block is usable on days stepFrom..stepTo-1 (copied here to save an indirection) */
+  stepFrom: Int32Array;
+  stepTo: Int32Array;
+  // scratch, reused by every run
+  part: Float64Array;
+  live: Int32Array;
+  /** per lane: steps before it are empty or expired for good */
+  cursor: Int32Array;
+}
+
+export interface CompiledDrawdown {
+  readonly startDay: string;
+  readonly horizonDays: number;
+  readonly nBlocks: number;
+  readonly nWorkloads: number;
+  /** block ids by block index (the input order) */
+  readonly blockIds: readonly number[];
+  readonly workloadIds: readonly (number | null)[];
+  /** @internal */
+  readonly plan: KernelPlan;
+}
+
+export interface KernelOut {
+  /** per block index: day offset when a draw emptied it, -1 if never within the horizon */
+  depletionDay: Int32Array;
+  expired: Float64Array;
+  remaining: Float64Array;
+  /** per workload index */
+  overage: Float64Array;
+  /** [day * nBlocks + b] end-of-day balance (0 before purchase), when requested */
+  balanceByDay?: Float64Array;
+}
+
+const NEVER = 0x7fffffff;
+
+export function compileDrawdown(
+  blocks: DrawdownBlock[],
+  allocations: DrawdownAllocation[],
+  workloadIds: (number | null)[],
+  workloadAccount: { accountId: number; unit: string }[],
+  startDay: string,
+  horizonDays: number,
+  initialRemaining?: Map<number, number>,
+  initialAllocationLeft?: Map<string, number>,
+): CompiledDrawdown {
+  if (workloadIds.length !== workloadAccount.length) throw new RangeError('workloadIds and workloadAccount must have the same length');
+  if (!Number.isInteger(horizonDays) || horizonDays < 0) throw new RangeError(`horizonDays must be a whole number >= 0, got ${horizonDays}`);
+  const start = dayNumber(startDay);
+  const nB = blocks.length;
+  const days = compileDays(blocks, start, horizonDays);
+  const slots = compileSlots(blocks, allocations, initialRemaining, initialAllocationLeft);
+  const lanes = compileLanes(blocks, workloadIds, workloadAccount, slots.partOf, days, horizonDays);
+  return {
+    startDay,
+    horizonDays,
+    nBlocks: nB,
+    nWorkloads: workloadIds.length,
+    blockIds: blocks.map((b) => b.id),
+    workloadIds: [...workloadIds],
+    plan: {
+      ...days,
+      ...slots.arrays,
+      ...lanes,
+      part: new Float64Array(slots.arrays.initPart.length),
+      live: new Int32Array(nB),
+      cursor: new Int32Array(lanes.laneStart.length - 1),
+    },
+  };
+}
+
+/** Purchase and expiry as day offsets; the expiry list lets the day loop expire in O(1). */
+function compileDays(blocks: DrawdownBlock[], start: number, horizon: number) {
+  const nB = blocks.length;
+  const purchaseDay = new Int32Array(nB);
+  const expiryDay = new Int32Array(nB);
+  const expiring: number[] = [];
+  blocks.forEach((b, i) => {
+    purchaseDay[i] = clampOffset(dayNumber(b.purchasedOn) - start);
+    const exp = effectiveExpiryDay(b) - start;
+    expiryDay[i] = exp >= horizon ? NEVER : Math.max(0, exp);
+    if (exp < horizon) expiring.push(i);
+  });
+  expiring.sort((a, b) => expiryDay[a] - expiryDay[b] || a - b);
+  return { purchaseDay, expiryDay, expiryOrder: Int32Array.from(expiring) };
+}
+
+function clampOffset(n: number): number {
+  return Math.max(-NEVER, Math.min(NEVER, n));
+}
+
+/**
+ * Allocation slots grouped per block, with starting balances: the block's remaining at
+ * startDay (default: its amount) and each allocation's unused share (default: its amount),
+ * cut so allocations never exceed what the block still holds.
+ */
+function compileSlots(
+  blocks: DrawdownBlock[],
+  allocations: DrawdownAllocation[],
+  initialRemaining?: Map<number, number>,
+  initialAllocationLeft?: Map<string, number>,
+) {
+  const nB = blocks.length;
+  const normalised = normaliseAllocations(blocks, allocations);
+  const byBlock = new Map<number, typeof normalised>();
+  for (const a of normalised) {
+    const list = byBlock.get(a.blockId) ?? [];
+    list.push(a);
+    byBlock.set(a.blockId, list);
+  }
+  const slotStart = new Int32Array(nB + 1);
+  const initLive = new Int32Array(nB);
+  const pools: number[] = [];
+  const slotValues: number[] = [];
+  const slotBlock: number[] = [];
+  const partOf = new Map<string, number>();
+  blocks.forEach((b, i) => {
+    slotStart[i] = slotValues.length;
+    const rem = Math.max(0, initialRemaining?.get(b.id) ?? b.amountMicros);
+    let room = rem;
+    for (const a of byBlock.get(b.id) ?? []) {
+      const want = Math.max(0, initialAllocationLeft?.get(`${b.id}:${a.workloadId}`) ?? a.amountMicros);
+      const left = Math.min(want, room);
+      room -= left;
+      partOf.set(`${i}:${a.workloadId}`, nB + slotValues.length);
+      slotValues.push(left);
+      slotBlock.push(i);
+      if (left > 0) initLive[i]++;
+    }
+    pools.push(room);
+    if (room > 0) initLive[i]++;
+  });
+  slotStart[nB] = slotValues.length;
+  const partBlock = Int32Array.from([...blocks.map((_, i) => i), ...slotBlock]);
+  return { partOf, arrays: { slotStart, initLive, partBlock, initPart: Float64Array.from([...pools, ...slotValues]) } };
+}
+
+/**
+ * Each workload's draw steps (allocations first, then pools, in drawdown order), grouped in
+ * lanes of consecutive workloads (processing order) with identical steps. Blocks never usable
+ * within the horizon are left out so the hot loop never sees them.
+ */
+function compileLanes(
+  blocks: DrawdownBlock[],
+  workloadIds: (number | null)[],
+  workloadAccount: { accountId: number; unit: string }[],
+  partOf: Map<string, number>,
+  days: { purchaseDay: Int32Array; expiryDay: Int32Array },
+  horizon: number,
+) {
+  const groups = groupBlocks(blocks);
+  const stepsOf = (wi: number): { part: number; block: number }[] => {
+    const w = workloadIds[wi];
+    const acct = workloadAccount[wi];
+    const ordered = (groups.get(groupKey(acct.accountId, acct.unit)) ?? []).filter(
+      (b) => days.expiryDay[b] > 0 && days.purchaseDay[b] < horizon && days.purchaseDay[b] < days.expiryDay[b],
+    );
+    return drawSteps(ordered, (b) => w !== null && partOf.has(`${b}:${w}`)).map((st) => ({
+      part: st.fromAllocation ? partOf.get(`${st.block}:${w}`)! : st.block,
+      block: st.block,
+    }));
+  };
+  const laneStart: number[] = [];
+  const laneStep: number[] = [];
+  const steps: { part: number; block: number }[] = [];
+  let lastKey: string | null = null;
+  const members = processingOrder(workloadIds, workloadAccount);
+  members.forEach((wi, m) => {
+    const own = stepsOf(wi);
+    const key = own.map((x) => x.part).join(',');
+    if (key === lastKey) return;
+    lastKey = key;
+    laneStart.push(m);
+    laneStep.push(steps.length);
+    steps.push(...own);
+  });
+  laneStart.push(members.length);
+  laneStep.push(steps.length);
+  return {
+    laneStart: Int32Array.from(laneStart),
+    laneMember: members,
+    laneStep: Int32Array.from(laneStep),
+    stepPart: Int32Array.from(steps, (x) => x.part),
+    stepFrom: Int32Array.from(steps, (x) => days.purchaseDay[x.block]),
+    stepTo: Int32Array.from(steps, (x) => days.expiryDay[x.block]),
+  };
+}
+
+/** runDrawdown's processing order, so pools shared within a day are split the same way. */
+function processingOrder(workloadIds: (number | null)[], workloadAccount: { accountId: number; unit: string }[]): Int32Array {
+  const idx = workloadIds.map((_, i) => i);
+  idx.sort((a, b) => {
+    const x = workloadAccount[a];
+    const y = workloadAccount[b];
+    if (x.accountId !== y.accountId) return x.accountId - y.accountId;
+    if (x.unit !== y.unit) return x.unit < y.unit ? -1 : 1;
+    return compareWorkloadIds(workloadIds[a], workloadIds[b]) || a - b;
+  });
+  return Int32Array.from(idx);
+}
+
+export function makeKernelOut(c: CompiledDrawdown, withBalances: boolean): KernelOut {
+  const out: KernelOut = {
+    depletionDay: new Int32Array(c.nBlocks),
+    expired: new Float64Array(c.nBlocks),
+    remaining: new Float64Array(c.nBlocks),
+    overage: new Float64Array(c.nWorkloads),
+  };
+  if (withBalances) out.balanceByDay = new Float64Array(c.horizonDays * c.nBlocks);
+  return out;
+}
+
+/** Restores the starting state into `out` and the scratch arrays; loops only, no allocation. */
+function resetRun(p: KernelPlan, out: KernelOut): void {
+  out.expired.fill(0);
+  out.overage.fill(0);
+  out.depletionDay.fill(-1);
+  p.part.set(p.initPart);
+  p.live.set(p.initLive);
+  for (let l = 0; l < p.cursor.length; l++) p.cursor[l] = p.laneStep[l];
+}
+
+/** A block's balance is the sum of its parts (pool and allocation slots). */
+function blockBalance(p: KernelPlan, nB: number, b: number): number {
+  let sum = p.part[b];
+  for (let k = nB + p.slotStart[b]; k < nB + p.slotStart[b + 1]; k++) sum += p.part[k];
+  return sum;
+}
+
+/** Start of day t: whatever is left of a block on its expiry day is waste. Returns the next pointer. */
+function expireBlocks(p: KernelPlan, nB: number, t: number, ep: number, expired: Float64Array): number {
+  const { expiryOrder, expiryDay, slotStart, part, live } = p;
+  while (ep < expiryOrder.length && expiryDay[expiryOrder[ep]] <= t) {
+    const b = expiryOrder[ep++];
+    expired[b] += blockBalance(p, nB, b);
+    part[b] = 0;
+    for (let k = nB + slotStart[b]; k < nB + slotStart[b + 1]; k++) part[k] = 0;
+    live[b] = 0;
+  }
+  return ep;
+}
+
+/**
+ * Serves `need` from steps e..end-1 in order; returns what no step could cover (overage).
+ * A part drawn to empty is set to exactly zero, so "the block ran dry" is exact.
+ */
+function drain(p: KernelPlan, e: number, end: number, need: number, t: number, depletionDay: Int32Array): number {
+  const { stepPart, stepFrom, stepTo, part, partBlock, live } = p;
+  for (; e < end; e++) {
+    const k = stepPart[e];
+    const avail = part[k];
+    if (avail <= 0 || stepFrom[e] > t || stepTo[e] <= t) continue;
+    if (need < avail) {
+      part[k] = avail - need;
+      return 0;
+    }
+    part[k] = 0;
+    need -= avail;
+    const b = partBlock[k];
+    if (--live[b] === 0 && depletionDay[b] < 0) depletionDay[b] = t;
+    if (need <= 0) return 0;
+  }
+  return need;
+}
+
+/**
+ * Runs one path. dailyCost is [day * nWorkloads + w] for horizonDays days. Resets `out`
+ * first, allocates nothing, and mutates only `out` and the compiled scratch arrays (so one
+ * CompiledDrawdown must not run two paths at the same time). The hot loop touches only the
+ * parts; block balances are summed when needed (expiry, balanceByDay, the end).
+ *
+ * Speed: drawing workload after workload from the same balance is a serial chain through
+ * memory. When a lane's whole day fits in its first usable part, the lane's costs are summed
+ * and taken at once, which is what drawing them one by one gives; otherwise (a part runs
+ * out, or nothing is left) each member is drawn in turn.
+ */
+export function runKernel(c: CompiledDrawdown, dailyCost: Float64Array, out: KernelOut): void {
+  const p = c.plan;
+  const nB = c.nBlocks;
+  const nW = c.nWorkloads;
+  const H = c.horizonDays;
+  if (dailyCost.length < H * nW) throw new RangeError(`dailyCost needs ${H * nW} values, got ${dailyCost.length}`);
+  resetRun(p, out);
+  const { purchaseDay, laneStart, laneMember, laneStep, stepPart, stepFrom, stepTo, part, cursor } = p;
+  const { expired, overage, depletionDay } = out;
+  const bal = out.balanceByDay;
+  const nL = cursor.length;
+  let ep = 0;
+  for (let t = 0; t < H; t++) {
+    ep = expireBlocks(p, nB, t, ep, expired);
+    const base = t * nW;
+    for (let l = 0; l < nL; l++) {
+      const m0 = laneStart[l];
+      const m1 = laneStart[l + 1];
+      const end = laneStep[l + 1];
+      // steps that are empty or expired never give again (no refunds here): skip them for good
+      let e = cursor[l];
+      while (e < end && (part[stepPart[e]] <= 0 || stepTo[e] <= t)) e++;
+      cursor[l] = e;
+      if (m1 - m0 > 1) {
+        let total = 0;
+        for (let m = m0; m < m1; m++) {
+          const x = dailyCost[base + laneMember[m]];
+          if (x > 0) total += x;
+        }
+        if (total === 0) continue;
+        let f = e;
+        while (f < end && !(part[stepPart[f]] > 0 && stepFrom[f] <= t && stepTo[f] > t)) f++;
+        if (f < end && total < part[stepPart[f]]) {
+          part[stepPart[f]] -= total;
+          continue;
+        }
+      }
+      for (let m = m0; m < m1; m++) {
+        const w = laneMember[m];
+        const need = dailyCost[base + w];
+        if (!(need > 0)) continue;
+        const unmet = drain(p, e, end, need, t, depletionDay);
+        if (unmet > 0) overage[w] += unmet;
+      }
+    }
+    if (bal !== undefined) {
+      const row = t * nB;
+      for (let b = 0; b < nB; b++) bal[row + b] = purchaseDay[b] > t ? 0 : blockBalance(p, nB, b);
+    }
+  }
+  for (let b = 0; b < nB; b++) out.remaining[b] = blockBalance(p, nB, b);
+}

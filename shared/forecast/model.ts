@@ -1,0 +1,379 @@
+/**
+ * Burn model of one workload, fitted from its daily usage cost (micros per day; top-ups and
+ * purchases are not burn and must not be passed in).
+ *
+ *   cost(day) = base(day) × exp(σ·e(day)) × spike(day)
+ *   base(day) = max(0, level + trend·D(h)) × season[weekday(day)]
+ *
+ * h is the number of days after the last history day, D(h) = Σ_{i≤h} φ_d^i a damped trend
+ * (a year-long extrapolation of an 8-week slope would otherwise run away), e(day) a unit
+ * AR(1) noise on the log scale that starts from the last observed residual, and spike(day) a
+ * rare multiplicative burst (rate and size measured from the clipped days). base is a median
+ * path: level, trend and weekday factors are medians (Theil–Sen and median ratios), so the
+ * noise is symmetric on the log scale and the mean is above base by the usual lognormal term.
+ *
+ * Robustness: days the caller excludes (incident windows) are dropped; the fit runs three
+ * passes and clips residuals beyond k·MAD before refitting, so spikes neither lift the level
+ * nor bend the trend.
+ */
+import { addDays, daysBetween, weekday } from '../dates';
+import { madSigma, median, normalCdf, theilSen } from './stats';
+import type { Rng } from './rng';
+
+export interface ModelOptions {
+  /** days of history the fit looks at, counted back from the last history day (default 56) */
+  windowDays?: number;
+  /** residuals beyond clipK × robust σ are clipped before refitting (default 3) */
+  clipK?: number;
+  /** per-day damping of the trend, 0..1 (default 0.99: the trend adds at most ~99 days of slope) */
+  trendDamping?: number;
+  /** fewer usable days than this: no weekday factors (default 21) */
+  minDaysForSeasonality?: number;
+  /** fewer usable days than this: no trend (default 14) */
+  minDaysForTrend?: number;
+}
+
+export interface WorkloadModel {
+  /** the last history day: forecasts count days from here */
+  originDay: string;
+  /** deseasonalised median cost per day at the origin, micros */
+  level: number;
+  /** change of level per day, micros per day */
+  trend: number;
+  trendDamping: number;
+  /** multiplicative weekday factors, Monday first, averaging 1 */
+  season: number[];
+  /** standard deviation of the log-scale daily noise */
+  sigma: number;
+  /** lag-1 autocorrelation of the log-scale noise, 0..0.9 */
+  phi: number;
+  /** the last observed standardised residual: the AR(1) noise starts here */
+  lastNoise: number;
+  /** relative standard error of the level (log scale) */
+  levelSe: number;
+  /** relative standard error of the trend per day (log scale, as a share of level) */
+  trendSe: number;
+  /** share of days with a spike beyond clipK and the mean cost multiplier on such a day */
+  spikeRate: number;
+  spikeSize: number;
+  /** usable days in the fit, days the caller excluded, days clipped as outliers */
+  nDays: number;
+  excludedDays: number;
+  clippedDays: number;
+}
+
+const DEFAULTS: Required<ModelOptions> = {
+  windowDays: 56,
+  clipK: 3,
+  trendDamping: 0.99,
+  minDaysForSeasonality: 21,
+  minDaysForTrend: 14,
+};
+
+interface Point {
+  t: number;
+  dow: number;
+  y: number;
+}
+
+/** Fits the model to `history[i]` = usage cost in micros on `days[i]` (any order, gaps allowed: a missing day is unknown, not zero). */
+export function fitModel(history: ArrayLike<number>, days: readonly string[], excludedDays: readonly string[] = [], options: ModelOptions = {}): WorkloadModel {
+  if (history.length !== days.length) throw new RangeError(`history has ${history.length} values for ${days.length} days`);
+  const opt = { ...DEFAULTS, ...options };
+  const origin = days.reduce((m, d) => (d > m ? d : m), days[0] ?? '1970-01-01');
+  const excluded = new Set(excludedDays);
+  const pts: Point[] = [];
+  let excludedCount = 0;
+  for (let i = 0; i < days.length; i++) {
+    const t = daysBetween(origin, days[i]);
+    if (t <= -opt.windowDays) continue;
+    if (excluded.has(days[i])) {
+      excludedCount++;
+      continue;
+    }
+    const y = Number(history[i]);
+    if (!Number.isFinite(y)) continue;
+    pts.push({ t, dow: weekday(days[i]), y: Math.max(0, y) });
+  }
+  const model = emptyModel(origin, opt.trendDamping, pts.length, excludedCount);
+  if (pts.length === 0) return model;
+  if (pts.every((p) => p.y === 0)) return model;
+  return fitPoints(pts, opt, model);
+}
+
+function emptyModel(originDay: string, trendDamping: number, nDays: number, excludedDays: number): WorkloadModel {
+  return {
+    originDay,
+    level: 0,
+    trend: 0,
+    trendDamping,
+    season: [1, 1, 1, 1, 1, 1, 1],
+    sigma: 0,
+    phi: 0,
+    lastNoise: 0,
+    levelSe: 0,
+    trendSe: 0,
+    spikeRate: 0,
+    spikeSize: 1,
+    nDays,
+    excludedDays,
+    clippedDays: 0,
+  };
+}
+
+/** Three passes of: weekday factors → Theil–Sen on the deseasonalised series → clip outliers. */
+function fitPoints(pts: Point[], opt: Required<ModelOptions>, model: WorkloadModel): WorkloadModel {
+  const n = pts.length;
+  const y = pts.map((p) => p.y); // the working copy that clipping edits
+  let level = median(y);
+  let trend = 0;
+  let season = [1, 1, 1, 1, 1, 1, 1];
+  let clippedHigh: number[] = [];
+  let clipped = 0;
+  const useSeason = n >= opt.minDaysForSeasonality;
+  const useTrend = n >= opt.minDaysForTrend;
+  for (let pass = 0; pass < 3; pass++) {
+    if (useSeason) season = weekdayFactors(pts, y, level, trend, season);
+    ({ level, trend } = fitLine(pts, y, season, useTrend, level));
+    // clip residuals of the original values against this pass's fit
+    const fitted = pts.map((p) => Math.max(0, level + trend * p.t) * season[p.dow]);
+    const res = pts.map((p, i) => p.y - fitted[i]);
+    const scale = madSigma(res);
+    const lim = opt.clipK * Math.max(scale, 1e-9 * Math.max(1, level));
+    clippedHigh = [];
+    clipped = 0;
+    for (let i = 0; i < n; i++) {
+      if (res[i] > lim) {
+        y[i] = fitted[i] + lim;
+        clippedHigh.push(i);
+        clipped++;
+      } else if (res[i] < -lim) {
+        y[i] = Math.max(0, fitted[i] - lim);
+        clipped++;
+      } else y[i] = pts[i].y;
+    }
+  }
+  level = Math.max(0, level);
+  return finishModel(pts, y, { ...model, level, trend, season, clippedDays: clipped }, clippedHigh);
+}
+
+/** Median ratio of each weekday's cost to the current line, normalised to average 1. */
+function weekdayFactors(pts: Point[], y: number[], level: number, trend: number, prev: number[]): number[] {
+  const ratios: number[][] = [[], [], [], [], [], [], []];
+  for (let i = 0; i < pts.length; i++) {
+    const base = level + trend * pts[i].t;
+    if (base > 0) ratios[pts[i].dow].push(y[i] / base);
+  }
+  const f = ratios.map((r, d) => (r.length >= 2 ? median(r) : prev[d]));
+  const avg = f.reduce((a, b) => a + b, 0) / 7;
+  return avg > 0 ? f.map((v) => v / avg) : [1, 1, 1, 1, 1, 1, 1];
+}
+
+/** Theil–Sen line through the deseasonalised points (weekdays with almost no spend are skipped). */
+function fitLine(pts: Point[], y: number[], season: number[], useTrend: boolean, prevLevel: number): { level: number; trend: number } {
+  const xs: number[] = [];
+  const zs: number[] = [];
+  for (let i = 0; i < pts.length; i++) {
+    const s = season[pts[i].dow];
+    if (s < 0.2) continue;
+    xs.push(pts[i].t);
+    zs.push(y[i] / s);
+  }
+  if (zs.length === 0) return { level: prevLevel, trend: 0 };
+  if (!useTrend) return { level: median(zs), trend: 0 };
+  const { slope, intercept } = theilSen(xs, zs);
+  return { level: intercept, trend: slope };
+}
+
+/** Noise scale, autocorrelation, parameter uncertainty and spikes from the final fit. */
+function finishModel(pts: Point[], y: number[], m: WorkloadModel, clippedHigh: number[]): WorkloadModel {
+  const n = pts.length;
+  const floor = 0.02 * Math.max(1, m.level);
+  const fitted = pts.map((p) => Math.max(0, m.level + m.trend * p.t) * m.season[p.dow]);
+  const e = y.map((v, i) => Math.log((v + floor) / (fitted[i] + floor)));
+  const sigma = Math.min(2, Math.max(0.005, madSigma(e)));
+  // lag-1 autocorrelation of the clipped log residuals over consecutive days
+  const byT = new Map<number, number>();
+  pts.forEach((p, i) => byT.set(p.t, Math.max(-3 * sigma, Math.min(3 * sigma, e[i]))));
+  let sxy = 0;
+  let sxx = 0;
+  let pairs = 0;
+  for (const [t, v] of byT) {
+    const w = byT.get(t - 1);
+    if (w === undefined) continue;
+    sxy += v * w;
+    sxx += (v * v + w * w) / 2;
+    pairs++;
+  }
+  const phi = pairs >= 10 && sxx > 0 ? Math.min(0.9, Math.max(0, sxy / sxx)) : 0;
+  const last = pts.reduce((a, p, i) => (p.t > pts[a].t ? i : a), 0);
+  const lastNoise = pts[last].t === 0 ? Math.max(-3, Math.min(3, e[last] / sigma)) : 0;
+  // parameter uncertainty, inflated for autocorrelation (effective sample size)
+  const inflate = Math.sqrt((1 + phi) / (1 - phi));
+  const tMean = pts.reduce((a, p) => a + p.t, 0) / n;
+  const sxxT = pts.reduce((a, p) => a + (p.t - tMean) ** 2, 0);
+  const levelSe = (1.25 * sigma * inflate) / Math.sqrt(n);
+  const trendSe = m.trend === 0 && n < 14 ? 0 : sxxT > 0 ? (1.1 * sigma * inflate) / Math.sqrt(sxxT) : 0;
+  // spikes: the clipped-high days, as a rate and a mean multiplier over the lognormal mean
+  const typical = Math.exp((sigma * sigma) / 2);
+  let spikeRate = 0;
+  let spikeSize = 1;
+  if (clippedHigh.length > 0) {
+    const sizes = clippedHigh.map((i) => pts[i].y / Math.max(1e-9, fitted[i] * typical)).filter((s) => s > 1 && Number.isFinite(s));
+    if (sizes.length > 0) {
+      spikeRate = Math.min(0.1, sizes.length / n);
+      spikeSize = Math.min(50, sizes.reduce((a, b) => a + b, 0) / sizes.length);
+    }
+  }
+  return { ...m, sigma, phi, lastNoise, levelSe, trendSe, spikeRate, spikeSize };
+}
+
+// ---------------------------------------------------------------------------------------
+// Forecast
+
+/** Σ_{i=1..h} φ^i: how many days of trend have accumulated h days after the origin. */
+export function dampedDays(phi: number, h: number): number {
+  if (h <= 0) return 0;
+  if (phi >= 1) return h;
+  return (phi * (1 - phi ** h)) / (1 - phi);
+}
+
+/** The median path before noise: max(0, level + trend·D(h)) × weekday factor, for day `day`. */
+export function basePath(model: WorkloadModel, startDay: string, horizonDays: number): Float64Array {
+  const out = new Float64Array(horizonDays);
+  const h0 = daysBetween(model.originDay, startDay);
+  const dow0 = weekday(startDay);
+  for (let i = 0; i < horizonDays; i++) {
+    const lin = model.level + model.trend * dampedDays(model.trendDamping, h0 + i);
+    out[i] = Math.max(0, lin) * model.season[(dow0 + i) % 7];
+  }
+  return out;
+}
+
+export interface Forecast {
+  days: string[];
+  /** expected cost per day (micros, fractional) */
+  mean: number[];
+  /** requested quantiles of the daily cost, keyed "p10", "p50", … */
+  quantiles: Record<string, number[]>;
+}
+
+/**
+ * Daily forecast from startDay: the mean and the quantiles of each day's cost. The quantiles
+ * include the noise that persists from the last residual, the level and trend uncertainty,
+ * and the spike mixture.
+ */
+export function forecast(model: WorkloadModel, startDay: string, horizonDays: number, qs: readonly number[] = [0.1, 0.5, 0.9]): Forecast {
+  const base = basePath(model, startDay, horizonDays);
+  const h0 = daysBetween(model.originDay, startDay);
+  const days: string[] = [];
+  const mean: number[] = [];
+  const quantiles: Record<string, number[]> = {};
+  for (const q of qs) quantiles[quantileKey(q)] = [];
+  const spikeMean = 1 + model.spikeRate * (model.spikeSize - 1);
+  for (let i = 0; i < horizonDays; i++) {
+    const h = h0 + i;
+    const { shift, variance } = logMoments(model, h);
+    days.push(addDays(startDay, i));
+    mean.push(base[i] * Math.exp(shift + variance / 2) * spikeMean);
+    for (const q of qs) quantiles[quantileKey(q)].push(base[i] * mixtureQuantile(q, shift, Math.sqrt(variance), model.spikeRate, model.spikeSize));
+  }
+  return { days, mean, quantiles };
+}
+
+export function quantileKey(q: number): string {
+  return `p${Math.round(q * 100)}`;
+}
+
+/** Location and variance of log(cost / base) h days after the origin. */
+export function logMoments(model: WorkloadModel, h: number): { shift: number; variance: number } {
+  const { sigma, phi } = model;
+  const decay = h > 0 ? phi ** h : 1;
+  const d = dampedDays(model.trendDamping, h);
+  const noiseVar = sigma * sigma * (1 - decay * decay);
+  return {
+    shift: sigma * decay * model.lastNoise,
+    variance: noiseVar + model.levelSe ** 2 + (model.trendSe * d) ** 2,
+  };
+}
+
+/** Quantile of exp(shift + sd·Z) × (spike with probability p ? size : 1), by bisection on the log scale. */
+export function mixtureQuantile(q: number, shift: number, sd: number, p: number, size: number): number {
+  const ls = Math.log(Math.max(1, size));
+  if (sd < 1e-9) return Math.exp(shift + (q > 1 - p ? ls : 0));
+  const cdf = (x: number) => (1 - p) * normalCdf((x - shift) / sd) + p * normalCdf((x - shift - ls) / sd);
+  let lo = shift - 9 * sd;
+  let hi = shift + ls + 9 * sd;
+  for (let k = 0; k < 60; k++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) < q) lo = mid;
+    else hi = mid;
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Sampling
+
+/** Everything a sampler needs for one workload over one horizon, precomputed once. */
+export interface PathPlan {
+  /** median path before noise, one value per day */
+  base: Float64Array;
+  /** D(h) per day, for the trend shock */
+  damped: Float64Array;
+  sigma: number;
+  phi: number;
+  /** sqrt(1 − φ²): innovation scale keeping the AR(1) noise at unit variance */
+  innovation: number;
+  /** AR(1) state at the day before the start: startNoise + startNoiseSd·N(0,1) (decayed from the last residual) */
+  startNoise: number;
+  startNoiseSd: number;
+  levelSe: number;
+  trendSe: number;
+  spikeRate: number;
+  spikeSize: number;
+}
+
+export function planPath(model: WorkloadModel, startDay: string, horizonDays: number): PathPlan {
+  const h0 = daysBetween(model.originDay, startDay);
+  const damped = new Float64Array(horizonDays);
+  for (let i = 0; i < horizonDays; i++) damped[i] = dampedDays(model.trendDamping, h0 + i);
+  const gap = Math.max(0, h0 - 1); // days between the origin and the day before the start
+  return {
+    base: basePath(model, startDay, horizonDays),
+    damped,
+    sigma: model.sigma,
+    phi: model.phi,
+    innovation: Math.sqrt(1 - model.phi * model.phi),
+    startNoise: model.lastNoise * model.phi ** gap,
+    startNoiseSd: Math.sqrt(1 - model.phi ** (2 * gap)),
+    levelSe: model.levelSe,
+    trendSe: model.trendSe,
+    spikeRate: model.spikeRate,
+    spikeSize: model.spikeSize,
+  };
+}
+
+/**
+ * One Monte Carlo path of daily cost into out[0..horizon). `z` is scratch for the normals
+ * (length ≥ horizon); pass one in to avoid allocating per path. The simulation runs the same
+ * recurrence over many workloads at once; this is the one-workload reference.
+ */
+export function samplePath(plan: PathPlan, rng: Rng, out: Float64Array, z: Float64Array = new Float64Array(plan.base.length)): void {
+  const n = plan.base.length;
+  rng.fillNormal(z, 0, n);
+  const level = rng.normal() * plan.levelSe;
+  const slope = rng.normal() * plan.trendSe;
+  // the gap before the first spike, then between spikes (geometric skip-ahead)
+  let nextSpike = plan.spikeRate > 0 ? rng.geometric(plan.spikeRate) : Number.POSITIVE_INFINITY;
+  let e = plan.startNoise + plan.startNoiseSd * rng.normal();
+  for (let i = 0; i < n; i++) {
+    e = plan.phi * e + plan.innovation * z[i];
+    let c = plan.base[i] * Math.exp(plan.sigma * e + level + slope * plan.damped[i]);
+    if (i === nextSpike) {
+      c *= plan.spikeSize;
+      nextSpike = i + 1 + rng.geometric(plan.spikeRate);
+    }
+    out[i] = c;
+  }
+}

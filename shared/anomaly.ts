@@ -89,19 +89,20 @@ export function bucketLabel(ms: number, granularity: Granularity): string {
   return granularity === 'day' ? isoDay(ms) : isoInstant(ms);
 }
 
-export interface DenseSeries {
+interface DenseSeries {
   granularity: Granularity;
   ms: number[];
   values: number[][];
 }
 
 /** Sorts, sums repeated buckets and fills gaps with zeros, for one or more parallel measures. */
-export function densify(granularity: Granularity, buckets: string[], measures: number[][]): DenseSeries {
+function densify(granularity: Granularity, buckets: string[], measures: number[][]): DenseSeries {
   if (buckets.length === 0) return { granularity, ms: [], values: measures.map(() => []) };
   const step = STEP_MS[granularity];
   const times = buckets.map((b) => bucketMs(b, granularity));
-  const first = Math.min(...times);
-  const count = (Math.max(...times) - first) / step + 1;
+  // reduce, not Math.min(...times): spreading a long array overflows the call stack.
+  const first = times.reduce((a, b) => Math.min(a, b));
+  const count = (times.reduce((a, b) => Math.max(a, b)) - first) / step + 1;
   if (count > MAX_BUCKETS) throw new RangeError(`series spans ${count} buckets`);
   const ms = Array.from({ length: count }, (_, i) => first + i * step);
   const values = measures.map((m) => {
@@ -112,7 +113,7 @@ export function densify(granularity: Granularity, buckets: string[], measures: n
   return { granularity, ms, values };
 }
 
-export function median(xs: number[]): number {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
@@ -366,7 +367,8 @@ function probeDefaults(g: Granularity, o: ProbeBurstOptions): Required<ProbeBurs
  * short time a surge. Legitimate first deployments look the same, hence a finding to
  * review, not a verdict.
  */
-export function detectProbeThenBurst(activity: KeyActivity, opts: ProbeBurstOptions = {}): ProbeBurstFinding[] {
+export function detectProbeThenBurst(activity: KeyActivity | KeyActivity[], opts: ProbeBurstOptions = {}): ProbeBurstFinding[] {
+  if (Array.isArray(activity)) return activity.flatMap((a) => detectProbeThenBurst(a, opts));
   const o = probeDefaults(activity.granularity, opts);
   const d = densify(activity.granularity, activity.buckets, [activity.requests, activity.costMicros]);
   const findings: ProbeBurstFinding[] = [];

@@ -151,6 +151,7 @@ function correlateOne(inc: IncidentInput, spikes: Spike[], topUps: TopUpInput[],
   const accounts = new Set([...inc.accounts, ...matched.flatMap((m) => (m.spike.accountId != null ? [m.spike.accountId] : []))]);
   const fed = topUps.filter((t) => accounts.has(t.accountId) && overlaps(topUpWindow(t), { start, end }));
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const money = dimensionMoney(matched.map((m) => m.spike));
   return {
     incidentId: inc.id,
     title: inc.title,
@@ -158,8 +159,8 @@ function correlateOne(inc: IncidentInput, spikes: Spike[], topUps: TopUpInput[],
     spikeStart: first === null ? null : isoInstant(first),
     spikeEnd: last === null ? null : isoInstant(last),
     detectionLagHours: first === null ? null : Math.round(((ms(inc.detectedAt) - first) / HOUR_MS) * 100) / 100,
-    excessMicros: sum(matched.map((m) => m.spike.excessMicros)),
-    spendMicros: sum(matched.map((m) => m.spike.spendMicros)),
+    excessMicros: money.excessMicros,
+    spendMicros: money.spendMicros,
     windowStart: isoInstant(start),
     windowEnd: Number.isFinite(end) ? isoInstant(end) : null,
     topUps: fed,
@@ -167,6 +168,22 @@ function correlateOne(inc: IncidentInput, spikes: Spike[], topUps: TopUpInput[],
     autoRechargeMicros: sum(fed.filter((t) => /auto/i.test(t.kind)).map((t) => t.amountMicros)),
     spendImpact: matched.length > 0,
   };
+}
+
+/**
+ * Excess and spend of matched spikes. The series of one dimension hold disjoint money and are
+ * summed; a key and its workload (or account) hold the same money twice, so across dimensions
+ * the largest sum is taken instead of adding them up.
+ */
+export function dimensionMoney(spikes: Pick<Spike, 'dimension' | 'excessMicros' | 'spendMicros'>[]): { excessMicros: number; spendMicros: number } {
+  const by = new Map<string, { excessMicros: number; spendMicros: number }>();
+  for (const s of spikes) {
+    const e = by.get(s.dimension ?? '') ?? { excessMicros: 0, spendMicros: 0 };
+    e.excessMicros += s.excessMicros;
+    e.spendMicros += s.spendMicros;
+    by.set(s.dimension ?? '', e);
+  }
+  return [...by.values()].sort((a, b) => b.excessMicros - a.excessMicros)[0] ?? { excessMicros: 0, spendMicros: 0 };
 }
 
 // ---------------------------------------------------------------------------------------

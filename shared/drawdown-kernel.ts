@@ -11,6 +11,8 @@
  * - depletionDay is the first day a draw emptied the block during the horizon, -1 otherwise
  *   (also for a block that was already empty at startDay: read `remaining`).
  * - Workloads are processed in runDrawdown's order: account, unit, workload id (null first).
+ * - With fractional costs, summing a lane's day before subtracting (see runKernel) may differ
+ *   from one-by-one subtraction in the last bits; with whole micro-units both are exact.
  */
 import {
   compareWorkloadIds,
@@ -349,6 +351,14 @@ export function runKernel(c: CompiledDrawdown, dailyCost: Float64Array, out: Ker
       let e = cursor[l];
       while (e < end && (part[stepPart[e]] <= 0 || stepTo[e] <= t)) e++;
       cursor[l] = e;
+      if (e === end) {
+        // nothing left for this lane, today or later: all of it is overage
+        for (let m = m0; m < m1; m++) {
+          const x = dailyCost[base + laneMember[m]];
+          if (x > 0) overage[laneMember[m]] += x;
+        }
+        continue;
+      }
       if (m1 - m0 > 1) {
         let total = 0;
         for (let m = m0; m < m1; m++) {

@@ -42,6 +42,7 @@ export interface ReconInvoiceLine {
   issuedOn: string | null;
 }
 
+/** A credit block; blocks in a virtual unit (Token, Credit) are passed at their value in the account currency. */
 export interface ReconBlock {
   accountId: string;
   blockId: string | number;
@@ -141,21 +142,7 @@ export function reconcile(
     const focusPurchases = g.usage.filter((r) => r.chargeCategory === 'purchase');
     const consumed = g.usage.filter((r) => CONSUMPTION.includes(r.chargeCategory) && r.billedCostMicros !== null);
     const invoiced = g.invoices.filter((l) => CONSUMPTION.includes(l.category));
-    report.summary.push({
-      period: g.period,
-      accountId: g.accountId,
-      currency,
-      currencies: [...new Set([...g.usage.map((r) => cur(r.currency)), ...g.invoices.map((l) => cur(l.currency)), ...g.blocks.map((b) => cur(b.currency))])].sort(),
-      creditsBoughtInvoiceMicros: sum(purchases.map((l) => l.amountMicros)),
-      creditsBoughtFocusMicros: sum(focusPurchases.map((r) => r.billedCostMicros ?? 0)),
-      creditsBoughtMicros: sum(purchases.map((l) => l.amountMicros)) + sum(focusPurchases.map((r) => r.billedCostMicros ?? 0)),
-      blocksRecordedMicros: sum(g.blocks.map((b) => b.amountMicros)),
-      consumedMicros: sum(consumed.map((r) => r.billedCostMicros ?? 0)),
-      invoicedMicros: sum(invoiced.map((l) => l.amountMicros)),
-      usageBilledMicros: sum(priced.map(({ r }) => r.billedCostMicros ?? 0)),
-      catalogCostMicros: catalogCost,
-      unpricedRows: priced.filter((p) => !p.price).length,
-    });
+    report.summary.push(summaryRow(g, currency, { priced, catalogCost, purchases, focusPurchases, consumed, invoiced }));
     const rows = [
       creditsVariance(g, currency, purchases, focusPurchases),
       invoiceVariance(g, currency, consumed, invoiced),
@@ -168,6 +155,30 @@ export function reconcile(
     }
   }
   return report;
+}
+
+function summaryRow(
+  g: Group,
+  currency: string,
+  p: { priced: Priced[]; catalogCost: number; purchases: ReconInvoiceLine[]; focusPurchases: ReconUsageRow[]; consumed: ReconUsageRow[]; invoiced: ReconInvoiceLine[] },
+): ReconcileSummaryRow {
+  const boughtInvoice = sum(p.purchases.map((l) => l.amountMicros));
+  const boughtFocus = sum(p.focusPurchases.map((r) => r.billedCostMicros ?? 0));
+  return {
+    period: g.period,
+    accountId: g.accountId,
+    currency,
+    currencies: [...new Set([...g.usage.map((r) => cur(r.currency)), ...g.invoices.map((l) => cur(l.currency)), ...g.blocks.map((b) => cur(b.currency))])].sort(),
+    creditsBoughtInvoiceMicros: boughtInvoice,
+    creditsBoughtFocusMicros: boughtFocus,
+    creditsBoughtMicros: boughtInvoice + boughtFocus,
+    blocksRecordedMicros: sum(g.blocks.map((b) => b.amountMicros)),
+    consumedMicros: sum(p.consumed.map((r) => r.billedCostMicros ?? 0)),
+    invoicedMicros: sum(p.invoiced.map((l) => l.amountMicros)),
+    usageBilledMicros: sum(p.priced.map(({ r }) => r.billedCostMicros ?? 0)),
+    catalogCostMicros: p.catalogCost,
+    unpricedRows: p.priced.filter((x) => !x.price).length,
+  };
 }
 
 function groupRows(input: { usage: ReconUsageRow[]; invoices: ReconInvoiceLine[]; blocks: ReconBlock[] }): Group[] {
@@ -281,8 +292,9 @@ function creditsVariance(g: Group, currency: string, purchases: ReconInvoiceLine
 /** Invoiced vs consumed: unmatched rows on either side are found through the invoice lines' periods. */
 function invoiceVariance(g: Group, currency: string, consumed: ReconUsageRow[], invoiced: ReconInvoiceLine[]): VarianceRow | null {
   if (consumed.length === 0 && invoiced.length === 0) return null;
-  const lines = invoiced.filter((l) => cur(l.currency) === currency);
-  const rows = consumed.filter((r) => cur(r.currency) === currency);
+  // Only charges invoice usage: a credit line spanning the month says nothing about what was billed.
+  const lines = invoiced.filter((l) => cur(l.currency) === currency && l.amountMicros > 0);
+  const rows = consumed.filter((r) => cur(r.currency) === currency && (r.billedCostMicros ?? 0) > 0);
   const covers = (l: ReconInvoiceLine, d: string): boolean => {
     const from = day(l.periodStart ?? `${g.period}-01`);
     const to = l.periodEnd ? day(l.periodEnd) : addMonths(`${from.slice(0, 7)}-01`, 1);

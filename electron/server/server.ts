@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Engine } from '../engine/engine';
-import type { ApiError } from '../../shared/api/define';
+import { Day, type ApiError } from '../../shared/api/define';
 import { checkHost, checkOrigin, tokensEqual, requestToken, resolveStaticPath, mimeType, CONTENT_SECURITY_POLICY } from './security';
+import { z } from 'zod';
+import { renderReportPdf } from '../engine/services/pdf';
+import { toApiError } from '../engine/errors';
 
 /**
  * The browser mode: the built renderer and the API on 127.0.0.1 only. Every API request needs the
@@ -63,6 +66,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (!tokensEqual(requestToken(req.headers, url), token)) return refuse(res, 401, 'Refused: missing or wrong token. Open the URL printed by "drawdown serve".');
       if (req.method !== 'POST') return refuse(res, 405, 'Use POST for API calls.');
       if (url.pathname === '/api/upload') return upload(req, res, url);
+      if (url.pathname === '/api/report-pdf-file') return reportPdf(req, res);
       return apiCall(req, res, url.pathname.slice('/api/'.length));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
@@ -115,6 +119,36 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     send(res, 200, { ok: true, value: ref });
   }
 
+  /** A report's print route as a PDF body (the browser mode's Export PDF), printed by headless Chromium. */
+  async function reportPdf(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req, maxJson);
+    if (body === null) return refuse(res, 413, `The request body is larger than ${maxJson} bytes.`);
+    let parsed: z.infer<typeof PdfArgs>;
+    try {
+      parsed = PdfArgs.parse(JSON.parse(body.toString('utf8') || '{}'));
+    } catch (e) {
+      const message = e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message;
+      return send(res, 400, { ok: false, error: { code: 'invalid-argument', message: `Invalid report request: ${message}` } });
+    }
+    const report = parsed.route.slice('/print/'.length) as 'reconciliation' | 'incidents' | 'forecast' | 'summary';
+    const { from, to } = parsed.query;
+    try {
+      const pdf = await renderReportPdf({ engine: opts.engine, startServer, rendererDir: opts.staticDir, report, from, to });
+      res.writeHead(200, {
+        'Content-Type': 'application/pdf',
+        'Content-Length': pdf.length,
+        'Content-Disposition': `attachment; filename="drawdown-${report}-${from}-${to}.pdf"`,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.end(pdf);
+    } catch (e) {
+      const error = toApiError(e);
+      log(`report PDF failed: ${error.message}`);
+      send(res, STATUS[error.code], { ok: false, error });
+    }
+  }
+
   function serveStatic(res: http.ServerResponse, urlPath: string): void {
     const file = resolveStaticPath(opts.staticDir, urlPath);
     if (!file) return refuse(res, 400, 'Refused: that path leaves the application folder.');
@@ -154,6 +188,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }),
   };
 }
+
+const PdfArgs = z
+  .object({
+    route: z.enum(['/print/reconciliation', '/print/incidents', '/print/forecast', '/print/summary']),
+    query: z.object({ from: Day, to: Day }).strict().refine((q) => q.from <= q.to, 'from must not be after to'),
+  })
+  .strict();
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {

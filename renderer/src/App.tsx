@@ -3,21 +3,40 @@ import { SCREENS, useNavStore, type ScreenId } from './stores/nav';
 import { api, platform } from './api/client';
 import { useQuery } from './hooks/useQuery';
 import { Dashboard } from './screens/Dashboard';
-import * as P from './screens/Placeholders';
+import { ImportScreen } from './screens/Import';
+import { CreditsScreen } from './screens/Credits';
+import { WorkloadsScreen } from './screens/Workloads';
+import { AlertsScreen } from './screens/Alerts';
+import { ApprovalsScreen } from './screens/Approvals';
+import { ControlsScreen } from './screens/Controls';
+import { ScenariosScreen } from './screens/Scenarios';
+import { ReconciliationScreen } from './screens/Reconciliation';
+import { IncidentsScreen } from './screens/Incidents';
+import { ReportsScreen } from './screens/Reports';
+import { SettingsScreen } from './screens/Settings';
+import { PrintPage } from './print/PrintPage';
 
 const SCREEN_COMPONENTS: Record<ScreenId, ComponentType> = {
   dashboard: Dashboard,
-  import: P.ImportScreen,
-  credits: P.CreditsScreen,
-  workloads: P.WorkloadsScreen,
-  scenarios: P.ScenariosScreen,
-  reconciliation: P.ReconciliationScreen,
-  incidents: P.IncidentsScreen,
-  reports: P.ReportsScreen,
-  settings: P.SettingsScreen,
+  import: ImportScreen,
+  credits: CreditsScreen,
+  workloads: WorkloadsScreen,
+  alerts: AlertsScreen,
+  approvals: ApprovalsScreen,
+  controls: ControlsScreen,
+  scenarios: ScenariosScreen,
+  reconciliation: ReconciliationScreen,
+  incidents: IncidentsScreen,
+  reports: ReportsScreen,
+  settings: SettingsScreen,
 };
 
+/** A report's print route (#/print/<report>?from=…&to=…) is the page alone, without the console around it. */
 export function App() {
+  return window.location.hash.startsWith('#/print/') ? <PrintPage /> : <Console />;
+}
+
+function Console() {
   const { screen, go, syncFromHash } = useNavStore();
   const info = useQuery(() => api['app-info']({}));
   useEffect(() => {

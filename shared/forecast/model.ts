@@ -21,8 +21,10 @@ import { madSigma, median, normalCdf, theilSen } from './stats';
 import type { Rng } from './rng';
 
 export interface ModelOptions {
-  /** days of history the fit looks at, counted back from the last history day (default 56) */
+  /** days of history the level, trend and noise are fitted on, back from the last history day (default 56) */
   windowDays?: number;
+  /** days of history the weekday factors are fitted on (default 84: more weeks, steadier factors) */
+  seasonWindowDays?: number;
   /** residuals beyond clipK × robust σ are clipped before refitting (default 3) */
   clipK?: number;
   /** per-day damping of the trend, 0..1 (default 0.99: the trend adds at most ~99 days of slope) */
@@ -43,14 +45,19 @@ export interface WorkloadModel {
   trendDamping: number;
   /** multiplicative weekday factors, Monday first, averaging 1 */
   season: number[];
+  /** standard error of a weekday factor (log scale): widens the daily quantiles; it cancels over a week, so paths leave it out */
+  seasonSe: number;
   /** standard deviation of the log-scale daily noise */
   sigma: number;
   /** lag-1 autocorrelation of the log-scale noise, 0..0.9 */
   phi: number;
   /** the last observed standardised residual: the AR(1) noise starts here */
   lastNoise: number;
-  /** relative standard error of the level (log scale) */
+  /** relative standard error of the level at the centre of the fitted window (log scale) */
   levelSe: number;
+  /** that centre, in days from the origin (≤ 0): the forecast's parameter error h days out is
+   * levelSe ⊕ trendSe·(D(h) − trendCentre), since level and slope errors are correlated at the origin */
+  trendCentre: number;
   /** relative standard error of the trend per day (log scale, as a share of level) */
   trendSe: number;
   /** share of days with a spike beyond clipK and the mean cost multiplier on such a day */
@@ -64,6 +71,7 @@ export interface WorkloadModel {
 
 const DEFAULTS: Required<ModelOptions> = {
   windowDays: 56,
+  seasonWindowDays: 84,
   clipK: 3,
   trendDamping: 0.99,
   minDaysForSeasonality: 21,
@@ -74,6 +82,8 @@ interface Point {
   t: number;
   dow: number;
   y: number;
+  /** inside the level/trend window */
+  recent: boolean;
 }
 
 /** Fits the model to `history[i]` = usage cost in micros on `days[i]` (any order, gaps allowed: a missing day is unknown, not zero). */
@@ -86,16 +96,16 @@ export function fitModel(history: ArrayLike<number>, days: readonly string[], ex
   let excludedCount = 0;
   for (let i = 0; i < days.length; i++) {
     const t = daysBetween(origin, days[i]);
-    if (t <= -opt.windowDays) continue;
+    if (t <= -Math.max(opt.windowDays, opt.seasonWindowDays)) continue;
     if (excluded.has(days[i])) {
       excludedCount++;
       continue;
     }
     const y = Number(history[i]);
     if (!Number.isFinite(y)) continue;
-    pts.push({ t, dow: weekday(days[i]), y: Math.max(0, y) });
+    pts.push({ t, dow: weekday(days[i]), y: Math.max(0, y), recent: t > -opt.windowDays });
   }
-  const model = emptyModel(origin, opt.trendDamping, pts.length, excludedCount);
+  const model = emptyModel(origin, opt.trendDamping, pts.filter((p) => p.recent).length, excludedCount);
   if (pts.length === 0) return model;
   if (pts.every((p) => p.y === 0)) return model;
   return fitPoints(pts, opt, model);
@@ -108,10 +118,12 @@ function emptyModel(originDay: string, trendDamping: number, nDays: number, excl
     trend: 0,
     trendDamping,
     season: [1, 1, 1, 1, 1, 1, 1],
+    seasonSe: 0,
     sigma: 0,
     phi: 0,
     lastNoise: 0,
     levelSe: 0,
+    trendCentre: 0,
     trendSe: 0,
     spikeRate: 0,
     spikeSize: 1,
@@ -128,12 +140,14 @@ function fitPoints(pts: Point[], opt: Required<ModelOptions>, model: WorkloadMod
   let level = median(y);
   let trend = 0;
   let season = [1, 1, 1, 1, 1, 1, 1];
+  let seasonSe = 0;
   let clippedHigh: number[] = [];
   let clipped = 0;
+  const nRecent = pts.filter((p) => p.recent).length;
   const useSeason = n >= opt.minDaysForSeasonality;
-  const useTrend = n >= opt.minDaysForTrend;
+  const useTrend = nRecent >= opt.minDaysForTrend;
   for (let pass = 0; pass < 3; pass++) {
-    if (useSeason) season = weekdayFactors(pts, y, level, trend, season);
+    if (useSeason) ({ factors: season, se: seasonSe } = weekdayFactors(pts, y, level, trend, season));
     ({ level, trend } = fitLine(pts, y, season, useTrend, level));
     // clip residuals of the original values against this pass's fit
     const fitted = pts.map((p) => Math.max(0, level + trend * p.t) * season[p.dow]);
@@ -154,19 +168,46 @@ function fitPoints(pts: Point[], opt: Required<ModelOptions>, model: WorkloadMod
     }
   }
   level = Math.max(0, level);
-  return finishModel(pts, y, { ...model, level, trend, season, clippedDays: clipped }, clippedHigh);
+  // noise and spikes are measured on the recent window only: today's volatility, not last quarter's
+  const recent = pts.flatMap((p, i) => (p.recent ? [i] : []));
+  const params = 2 + (useSeason ? (6 * nRecent) / n : 0);
+  return finishModel(
+    recent.map((i) => pts[i]),
+    recent.map((i) => y[i]),
+    { ...model, level, trend, season, seasonSe, clippedDays: clipped },
+    clippedHigh.filter((i) => pts[i].recent).map((i) => recent.indexOf(i)),
+    params,
+  );
 }
 
-/** Median ratio of each weekday's cost to the current line, normalised to average 1. */
-function weekdayFactors(pts: Point[], y: number[], level: number, trend: number, prev: number[]): number[] {
+/**
+ * Median ratio of each weekday's cost to the current line, normalised to average 1, then shrunk
+ * toward flat by the share of their spread that noise alone would explain (with 8–12 points
+ * per weekday, raw medians of a flat series still differ by ±10%).
+ */
+function weekdayFactors(pts: Point[], y: number[], level: number, trend: number, prev: number[]): { factors: number[]; se: number } {
   const ratios: number[][] = [[], [], [], [], [], [], []];
   for (let i = 0; i < pts.length; i++) {
     const base = level + trend * pts[i].t;
     if (base > 0) ratios[pts[i].dow].push(y[i] / base);
   }
-  const f = ratios.map((r, d) => (r.length >= 2 ? median(r) : prev[d]));
-  const avg = f.reduce((a, b) => a + b, 0) / 7;
-  return avg > 0 ? f.map((v) => v / avg) : [1, 1, 1, 1, 1, 1, 1];
+  const raw = normalise(ratios.map((r, d) => (r.length >= 2 ? median(r) : prev[d])));
+  if (raw.some((f) => f < 0.05)) return { factors: raw, se: 0 }; // an on/off pattern (no weekend traffic) is no noise
+  const logs = raw.map(Math.log);
+  const centre = logs.reduce((a, b) => a + b, 0) / 7;
+  const spread = logs.reduce((a, l) => a + (l - centre) ** 2, 0) / 7;
+  const within = madSigma(ratios.flatMap((r, d) => r.map((v) => Math.log((v + 0.02) / (raw[d] + 0.02)))));
+  // variance of a median of n normal draws ≈ (π/2)·σ²/n
+  const noise = ratios.reduce((a, r) => a + (r.length > 0 ? (Math.PI / 2) * (within * within) / r.length : 0), 0) / 7;
+  const keep = spread > 0 ? Math.max(0, 1 - noise / spread) : 0;
+  // mean squared error of a shrunk factor: its own noise plus the true spread it gave up
+  const mse = keep * keep * noise + (1 - keep) ** 2 * Math.max(0, spread - noise);
+  return { factors: normalise(logs.map((l) => Math.exp(centre + keep * (l - centre)))), se: Math.sqrt(mse) };
+}
+
+function normalise(f: number[]): number[] {
+  const avg = f.reduce((a, b) => a + b, 0) / f.length;
+  return avg > 0 ? f.map((v) => v / avg) : f.map(() => 1);
 }
 
 /** Theil–Sen line through the deseasonalised points (weekdays with almost no spend are skipped). */
@@ -175,7 +216,7 @@ function fitLine(pts: Point[], y: number[], season: number[], useTrend: boolean,
   const zs: number[] = [];
   for (let i = 0; i < pts.length; i++) {
     const s = season[pts[i].dow];
-    if (s < 0.2) continue;
+    if (s < 0.2 || !pts[i].recent) continue;
     xs.push(pts[i].t);
     zs.push(y[i] / s);
   }
@@ -186,12 +227,17 @@ function fitLine(pts: Point[], y: number[], season: number[], useTrend: boolean,
 }
 
 /** Noise scale, autocorrelation, parameter uncertainty and spikes from the final fit. */
-function finishModel(pts: Point[], y: number[], m: WorkloadModel, clippedHigh: number[]): WorkloadModel {
+function finishModel(pts: Point[], y: number[], m: WorkloadModel, clippedHigh: number[], params: number): WorkloadModel {
   const n = pts.length;
-  const floor = 0.02 * Math.max(1, m.level);
+  const tiny = 1e-6 * Math.max(1, m.level);
   const fitted = pts.map((p) => Math.max(0, m.level + m.trend * p.t) * m.season[p.dow]);
-  const e = y.map((v, i) => Math.log((v + floor) / (fitted[i] + floor)));
-  const sigma = Math.min(2, Math.max(0.005, madSigma(e)));
+  // log residuals; a day without spend counts as 1% of the fit rather than minus infinity
+  const e = y.map((v, i) => Math.log(Math.max(v, 0.01 * fitted[i]) + tiny) - Math.log(fitted[i] + tiny));
+  // residuals of a fit understate the noise by the parameters it spent on them; days the
+  // weekday pattern says are off (no weekend traffic) carry no information about the noise
+  const informative = e.filter((_, i) => m.season[pts[i].dow] >= 0.05 && fitted[i] > tiny);
+  const dof = Math.sqrt(informative.length / Math.max(1, informative.length - params));
+  const sigma = Math.min(2, Math.max(0.005, madSigma(informative) * dof));
   // lag-1 autocorrelation of the clipped log residuals over consecutive days
   const byT = new Map<number, number>();
   pts.forEach((p, i) => byT.set(p.t, Math.max(-3 * sigma, Math.min(3 * sigma, e[i]))));
@@ -205,7 +251,9 @@ function finishModel(pts: Point[], y: number[], m: WorkloadModel, clippedHigh: n
     sxx += (v * v + w * w) / 2;
     pairs++;
   }
-  const phi = pairs >= 10 && sxx > 0 ? Math.min(0.9, Math.max(0, sxy / sxx)) : 0;
+  // lag-1 autocorrelation is biased low by about (1 + 3φ)/n in short series (Marriott–Pope)
+  const rho = sxx > 0 ? sxy / sxx : 0;
+  const phi = pairs >= 10 ? Math.min(0.9, Math.max(0, rho + (1 + 3 * rho) / pairs)) : 0;
   const last = pts.reduce((a, p, i) => (p.t > pts[a].t ? i : a), 0);
   const lastNoise = pts[last].t === 0 ? Math.max(-3, Math.min(3, e[last] / sigma)) : 0;
   // parameter uncertainty, inflated for autocorrelation (effective sample size)
@@ -225,7 +273,7 @@ function finishModel(pts: Point[], y: number[], m: WorkloadModel, clippedHigh: n
       spikeSize = Math.min(50, sizes.reduce((a, b) => a + b, 0) / sizes.length);
     }
   }
-  return { ...m, sigma, phi, lastNoise, levelSe, trendSe, spikeRate, spikeSize };
+  return { ...m, sigma, phi, lastNoise, levelSe, trendCentre: trendSe > 0 ? tMean : 0, trendSe, spikeRate, spikeSize };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -293,7 +341,7 @@ export function logMoments(model: WorkloadModel, h: number): { shift: number; va
   const noiseVar = sigma * sigma * (1 - decay * decay);
   return {
     shift: sigma * decay * model.lastNoise,
-    variance: noiseVar + model.levelSe ** 2 + (model.trendSe * d) ** 2,
+    variance: noiseVar + model.levelSe ** 2 + (model.trendSe * (d - model.trendCentre)) ** 2 + model.seasonSe ** 2,
   };
 }
 
@@ -321,6 +369,9 @@ export interface PathPlan {
   base: Float64Array;
   /** D(h) per day, for the trend shock */
   damped: Float64Array;
+  /** D(h) = φ_d·(1 + D(h−1)): the damping and D on the day before the start, so samplers can run the recurrence */
+  trendDamping: number;
+  dampedBefore: number;
   sigma: number;
   phi: number;
   /** sqrt(1 − φ²): innovation scale keeping the AR(1) noise at unit variance */
@@ -330,18 +381,22 @@ export interface PathPlan {
   startNoiseSd: number;
   levelSe: number;
   trendSe: number;
+  trendCentre: number;
   spikeRate: number;
   spikeSize: number;
 }
 
 export function planPath(model: WorkloadModel, startDay: string, horizonDays: number): PathPlan {
   const h0 = daysBetween(model.originDay, startDay);
+  // the trend shock grows from the origin, or from the start when the start is not after it
   const damped = new Float64Array(horizonDays);
-  for (let i = 0; i < horizonDays; i++) damped[i] = dampedDays(model.trendDamping, h0 + i);
+  for (let i = 0; i < horizonDays; i++) damped[i] = dampedDays(model.trendDamping, Math.max(h0, 1) + i);
   const gap = Math.max(0, h0 - 1); // days between the origin and the day before the start
   return {
     base: basePath(model, startDay, horizonDays),
     damped,
+    trendDamping: model.trendDamping,
+    dampedBefore: dampedDays(model.trendDamping, Math.max(h0, 1) - 1),
     sigma: model.sigma,
     phi: model.phi,
     innovation: Math.sqrt(1 - model.phi * model.phi),
@@ -349,6 +404,7 @@ export function planPath(model: WorkloadModel, startDay: string, horizonDays: nu
     startNoiseSd: Math.sqrt(1 - model.phi ** (2 * gap)),
     levelSe: model.levelSe,
     trendSe: model.trendSe,
+    trendCentre: model.trendCentre,
     spikeRate: model.spikeRate,
     spikeSize: model.spikeSize,
   };
@@ -362,8 +418,10 @@ export function planPath(model: WorkloadModel, startDay: string, horizonDays: nu
 export function samplePath(plan: PathPlan, rng: Rng, out: Float64Array, z: Float64Array = new Float64Array(plan.base.length)): void {
   const n = plan.base.length;
   rng.fillNormal(z, 0, n);
-  const level = rng.normal() * plan.levelSe;
+  const levelDraw = rng.normal();
   const slope = rng.normal() * plan.trendSe;
+  // the level error is drawn at the window centre; moved to the origin it picks up the slope error
+  const level = levelDraw * plan.levelSe - slope * plan.trendCentre;
   // the gap before the first spike, then between spikes (geometric skip-ahead)
   let nextSpike = plan.spikeRate > 0 ? rng.geometric(plan.spikeRate) : Number.POSITIVE_INFINITY;
   let e = plan.startNoise + plan.startNoiseSd * rng.normal();

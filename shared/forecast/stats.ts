@@ -7,13 +7,17 @@ export function median(values: ArrayLike<number>): number {
   return n % 2 === 1 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-/** Median absolute deviation around the median, scaled by 1.4826 to estimate a normal σ. */
+/**
+ * Median absolute deviation around the median, scaled by 1.4826 to estimate a normal σ, with
+ * the small-sample correction n/(n − 0.8) (Croux & Rousseeuw 1992) for n > 9.
+ */
 export function madSigma(values: ArrayLike<number>): number {
-  if (values.length === 0) return 0;
+  const n = values.length;
+  if (n === 0) return 0;
   const m = median(values);
-  const dev = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) dev[i] = Math.abs(values[i] - m);
-  return 1.4826 * median(dev);
+  const dev = new Float64Array(n);
+  for (let i = 0; i < n; i++) dev[i] = Math.abs(values[i] - m);
+  return 1.4826 * median(dev) * (n > 9 ? n / (n - 0.8) : 1);
 }
 
 export function mean(values: ArrayLike<number>): number {

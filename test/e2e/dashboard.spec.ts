@@ -40,7 +40,7 @@ test('every screen is reachable from the keyboard', async ({ page, demoServer })
   await ready(page, 'dashboard');
   const nav = page.getByRole('navigation', { name: 'Main' });
   await nav.getByRole('button', { name: 'Dashboard' }).focus();
-  for (const name of ['Import', 'Credits', 'Workloads', 'Scenarios', 'Reconciliation', 'Incidents', 'Reports', 'Settings']) {
+  for (const name of ['Import', 'Credits', 'Workloads', 'Alerts', 'Approvals', 'Controls', 'Scenarios', 'Reconciliation', 'Incidents', 'Reports', 'Settings']) {
     await page.keyboard.press('Tab');
     await expect(nav.getByRole('button', { name, exact: true })).toBeFocused();
     await page.keyboard.press('Enter');

@@ -1,5 +1,8 @@
 import type { Command } from '../command';
 import { serveCommand, demoCommand, statsCommand } from './basic';
+import { ledgerCommands } from './ledger';
+import { simulateCommands } from './simulate';
+import { reportCommands } from './report';
 
-/** Every CLI command; a new command is one import and one entry here. */
-export const commands: Command[] = [serveCommand, demoCommand, statsCommand];
+/** Every CLI command; a new command group is one import and one spread here. */
+export const commands: Command[] = [serveCommand, demoCommand, statsCommand, ...ledgerCommands, ...simulateCommands, ...reportCommands];

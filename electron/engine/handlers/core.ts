@@ -5,6 +5,7 @@ import { schemaVersion } from '../db/open';
 import { readStats } from '../repos/stats';
 import { buildDashboard } from '../services/dashboard';
 import { generateDemo } from '../demo/generate';
+import { evaluateAlerts } from '../services/alerts';
 import { RefusedError, NotFoundError } from '../errors';
 
 type CoreHandlers = Pick<HandlerImpls, keyof typeof coreApi>;
@@ -25,6 +26,7 @@ export function coreHandlers(ctx: EngineContext): CoreHandlers {
       const r = ctx.db.transaction(() => {
         const out = generateDemo(ctx.db, { seed });
         ctx.audit.append(ctx.actor(), 'demo-load', 'import', out.importId, { seed: seed ?? null, usageRows: out.usageRows });
+        evaluateAlerts(ctx);
         return out;
       })();
       return { workloads: r.workloads, usageRows: r.usageRows };

@@ -66,6 +66,11 @@ export function detectDelimiter(headerLine: string): Delimiter {
   return ',';
 }
 
+function indexOrEnd(s: string, ch: string, from: number, n: number): number {
+  const k = s.indexOf(ch, from);
+  return k < 0 ? n : k;
+}
+
 /** Line breaks in a string, CRLF counted once. */
 function countBreaks(s: string, from = 0, to = s.length): number {
   let count = 0;
@@ -92,6 +97,8 @@ export class CsvStreamParser {
   private started = false;
   private finished = false;
   private delim = -1;
+  /** where parsing resumes after a size-limit error (set by capError) */
+  private resume = -1;
   private readonly maxCell: number;
   private readonly maxCols: number;
   private readonly maxRec: number;
@@ -200,6 +207,13 @@ export class CsvStreamParser {
     }
 
     const d = this.delim;
+    const dChar = String.fromCharCode(d);
+    // Next occurrence at or after i of the delimiter, LF, CR and quote (n when none is left):
+    // each is searched again only once i has passed it, so scanning stays linear and native.
+    let nextD = -1;
+    let nextLF = -1;
+    let nextCR = -1;
+    let nextQ = -1;
     const maxCell = this.maxCell;
     const maxCols = this.maxCols;
     const maxRec = this.maxRec;
@@ -306,17 +320,17 @@ export class CsvStreamParser {
             }
           } else if (!final) break field;
         } else {
-          let j = i;
-          while (j < n) {
-            c = s.charCodeAt(j);
-            if (c === d || c === LF || c === CR) break;
-            if (c === QUOTE && err === undefined) {
-              err = `unexpected quote in the middle of unquoted column ${cells.length + 1} (quote the whole field and double the quote)`;
-              errCol = cells.length;
-            }
-            j++;
-          }
+          if (nextD < i) nextD = indexOrEnd(s, dChar, i, n);
+          if (nextLF < i) nextLF = indexOrEnd(s, '\n', i, n);
+          if (nextCR < i) nextCR = indexOrEnd(s, '\r', i, n);
+          let j = nextD < nextLF ? nextD : nextLF;
+          if (nextCR < j) j = nextCR;
           if (j >= n && !final) break field;
+          if (nextQ < i) nextQ = indexOrEnd(s, '"', i, n);
+          if (nextQ < j && err === undefined) {
+            err = `unexpected quote in the middle of unquoted column ${cells.length + 1} (quote the whole field and double the quote)`;
+            errCol = cells.length;
+          }
           value = s.slice(i, j);
           i = j;
         }
@@ -387,8 +401,6 @@ export class CsvStreamParser {
     this.line = line;
     return out;
   }
-
-  private resume = -1;
 
   /**
    * Reports the first size limit exceeded by the cell starting at fieldStart (extent up to `end`)

@@ -103,6 +103,20 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 const EMPTY = new Uint8Array(0);
 
+/** Windows-1252 code points for bytes 0x80–0x9F (the rest is Latin-1); unassigned bytes map to themselves, as WHATWG does. */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Windows-1252 → text. Not TextDecoder('windows-1252'): Node 20's decodes 0x80–0x9F as Latin-1
+ * (so € would come out as U+0080).
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return /[\x80-\x9f]/.test(s) ? s.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]) : s;
+}
+
 /**
  * Streaming decoder: write(chunk) returns the text decoded so far, end() the rest. The BOM is
  * dropped. When bytes later in a UTF-8 file turn out not to be UTF-8, decoding switches to
@@ -116,8 +130,7 @@ export class StreamDecoder {
   private hasBom = false;
   private carry: Uint8Array = EMPTY;
   private utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private cp1252 = new TextDecoder('windows-1252');
-  private utf16: TextDecoder | null = null;
+  private utf16: InstanceType<typeof TextDecoder> | null = null;
   private switched = false;
 
   constructor(private readonly forced?: EncodingName) {}
@@ -136,7 +149,8 @@ export class StreamDecoder {
 
   write(chunk: Uint8Array): string {
     if (!this.decided) {
-      this.head = concat(this.head, chunk);
+      // copy: the caller may reuse its buffer
+      this.head = this.head.length ? concat(this.head, chunk) : chunk.slice();
       if (this.head.length < SNIFF_BYTES) return '';
       return this.decide(false);
     }
@@ -176,7 +190,7 @@ export class StreamDecoder {
       case 'utf-16be':
         return this.utf16!.decode(chunk, { stream: !final });
       case 'windows-1252':
-        return chunk.length ? this.cp1252.decode(chunk) : '';
+        return chunk.length ? decodeWindows1252(chunk) : '';
       default:
         return this.decodeUtf8(chunk, final);
     }
@@ -198,7 +212,7 @@ export class StreamDecoder {
       this.switched = true;
       const rest = concat(body.slice(at), this.carry);
       this.carry = EMPTY;
-      return (at > 0 ? this.utf8.decode(body.subarray(0, at)) : '') + this.cp1252.decode(rest);
+      return (at > 0 ? this.utf8.decode(body.subarray(0, at)) : '') + decodeWindows1252(rest);
     }
   }
 }

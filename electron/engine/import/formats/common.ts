@@ -80,6 +80,7 @@ const SYMBOLS = /[$€£¥\u00a0\s]/g;
 export function cleanAmount(text: string, sep: '.' | ',' = '.'): string | null {
   let s = text.trim();
   if (s === '') return null;
+  if (sep === '.' && /^-?\d+(\.\d+)?$/.test(s)) return s;
   let neg = false;
   if (s.startsWith('(') && s.endsWith(')')) {
     neg = true;
@@ -94,8 +95,72 @@ export function cleanAmount(text: string, sep: '.' | ',' = '.'): string | null {
   return s;
 }
 
+/** "123", "10.0", "-7.000" → the whole number; undefined when the text is anything else (slow path). */
+function fastWhole(v: string): number | undefined {
+  const n = v.length;
+  if (n === 0 || n > 16) return undefined;
+  let k = 0;
+  let neg = false;
+  if (v.charCodeAt(0) === 45) {
+    neg = true;
+    k = 1;
+  }
+  let x = 0;
+  const start = k;
+  for (; k < n; k++) {
+    const c = v.charCodeAt(k);
+    if (c < 48 || c > 57) break;
+    x = x * 10 + (c - 48);
+  }
+  if (k === start) return undefined;
+  if (k < n) {
+    if (v.charCodeAt(k) !== 46) return undefined;
+    for (k++; k < n; k++) if (v.charCodeAt(k) !== 48) return undefined;
+  }
+  return neg ? -x : x;
+}
+
+/** "12.345" → 12345000 when the text is a plain decimal with ≤ 9 integer and ≤ 6 fraction digits; else undefined. */
+function fastMicros(v: string): number | undefined {
+  const n = v.length;
+  if (n === 0 || n > 17) return undefined;
+  let k = 0;
+  let neg = false;
+  if (v.charCodeAt(0) === 45) {
+    neg = true;
+    k = 1;
+  }
+  let int = 0;
+  const start = k;
+  for (; k < n; k++) {
+    const c = v.charCodeAt(k);
+    if (c < 48 || c > 57) break;
+    int = int * 10 + (c - 48);
+  }
+  const intDigits = k - start;
+  if (intDigits === 0 || intDigits > 9) return undefined;
+  let frac = 0;
+  let fracDigits = 0;
+  if (k < n) {
+    if (v.charCodeAt(k) !== 46) return undefined;
+    for (k++; k < n; k++) {
+      const c = v.charCodeAt(k);
+      if (c < 48 || c > 57 || ++fracDigits > 6) return undefined;
+      frac = frac * 10 + (c - 48);
+    }
+  }
+  let scale = 1;
+  for (let i = fracDigits; i < 6; i++) scale *= 10;
+  const micros = int * 1_000_000 + frac * scale;
+  return neg ? -micros : micros;
+}
+
 /** Decimal text × 10^shift → micros, half-even; null when out of range. */
 export function textToMicros(clean: string, divideByPow10 = 0): number | null {
+  if (divideByPow10 === 0) {
+    const fast = fastMicros(clean);
+    if (fast !== undefined) return fast === 0 ? 0 : fast;
+  }
   const d = parseDecimal(clean);
   if (!d) return null;
   const v = rescaleHalfEven(d.units, d.scale + divideByPow10, 6);
@@ -126,8 +191,9 @@ export function unitScale(unit: string | null): number {
 export function tokenKind(text: string | null): 'input' | 'output' | 'cacheRead' | 'cacheWrite' | null {
   if (!text) return null;
   const t = text.toLowerCase();
+  if (/storage|per[\s_-]?hour/.test(t)) return null;
   if (/cache[\s_-]?read|cached[\s_-]?(inp|input)|cchd|cache[\s_-]?hit|cached/.test(t)) return 'cacheRead';
-  if (/cache[\s_-]?write|cache[\s_-]?creation|caching|cache[\s_-]?storage/.test(t)) return 'cacheWrite';
+  if (/cache[\s_-]?write|cache[\s_-]?creation|caching/.test(t)) return 'cacheWrite';
   if (/input|(^|[^a-z])inpt?([^a-z]|$)|prompt/.test(t)) return 'input';
   if (/output|(^|[^a-z])outpt?([^a-z]|$)|(^|[^a-z])opt([^a-z]|$)|completion|generated/.test(t)) return 'output';
   return null;
@@ -351,6 +417,11 @@ export class RowReader {
   }
 
   private scaledInt(v: string, scale: number, round = false): number | null {
+    const fast = this.sep === '.' ? fastWhole(v) : undefined;
+    if (fast !== undefined) {
+      const x = fast * scale;
+      if (Number.isSafeInteger(x)) return x;
+    }
     const clean = cleanAmount(v, this.sep);
     if (clean === null) return null;
     const d = parseDecimal(clean);

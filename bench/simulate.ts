@@ -1,0 +1,99 @@
+/**
+ * Monte Carlo benchmark: 10,000 paths × 365 days over 50 workloads and 20 credit blocks through
+ * simulate() and the real drawdown kernel, against a bare loop that only draws the same number
+ * of normals (paths × days × workloads) from the same generator into a Float64Array.
+ *
+ *   node scripts/run-ts.mjs bench/simulate.ts [paths]
+ *
+ * Goal: the simulation under 1 s and within 3× the bare loop.
+ */
+import { addDays } from '../shared/dates';
+import type { DrawdownAllocation, DrawdownBlock } from '../shared/drawdown';
+import { Rng } from '../shared/forecast/rng';
+import { simulate, type SimWorkload } from '../shared/forecast/simulate';
+import { syntheticSeries } from '../shared/forecast/synthetic';
+
+const PATHS = Number(process.argv[2] ?? 10_000);
+const DAYS = 365;
+const WORKLOADS = 50;
+const ACCOUNTS = 5;
+const BLOCKS = 20;
+const START = '2026-01-01';
+const HISTORY = 120;
+
+function fixture(): { workloads: SimWorkload[]; blocks: DrawdownBlock[]; allocations: DrawdownAllocation[] } {
+  const workloads: SimWorkload[] = [];
+  const dailyByAccount = new Array<number>(ACCOUNTS).fill(0);
+  for (let w = 0; w < WORKLOADS; w++) {
+    const accountId = 1 + (w % ACCOUNTS);
+    const level = 2_000_000 + ((w * 7919) % 40) * 1_000_000; // $2..$42 a day
+    const s = syntheticSeries(
+      {
+        startDay: addDays(START, -HISTORY),
+        days: HISTORY,
+        level,
+        trend: level * 0.002,
+        season: w % 3 === 0 ? [1.2, 1.2, 1.2, 1.2, 1.2, 0.5, 0.5] : [1, 1, 1, 1, 1, 1, 1],
+        sigma: 0.15 + (w % 5) * 0.05,
+        phi: 0.3,
+        spikeRate: 0.02,
+      },
+      `bench-${w}`,
+    );
+    workloads.push({ id: w + 1, accountId, unit: 'USD', history: s.values, historyDays: s.days });
+    dailyByAccount[accountId - 1] += level;
+  }
+  const blocks: DrawdownBlock[] = [];
+  for (let b = 0; b < BLOCKS; b++) {
+    const a = b % ACCOUNTS;
+    const k = Math.floor(b / ACCOUNTS); // 0..3
+    blocks.push({
+      id: b + 1,
+      accountId: a + 1,
+      unit: 'USD',
+      kind: k === 0 ? 'promotional' : 'purchased',
+      // each block lasts roughly 40..120 days of the account's burn
+      amountMicros: Math.round(dailyByAccount[a] * (40 + 25 * k)),
+      purchasedOn: addDays(START, -30 * k),
+      expiresOn: k === 3 ? null : addDays(START, 90 + 100 * k),
+      priority: k === 0 ? 0 : 1,
+    });
+  }
+  const allocations: DrawdownAllocation[] = workloads
+    .filter((w) => (w.id as number) % 10 === 0)
+    .map((w) => ({ blockId: (w.accountId as number) + ACCOUNTS, workloadId: w.id as number, amountMicros: 50_000_000 }));
+  return { workloads, blocks, allocations };
+}
+
+function bareLoop(paths: number, seed: number): number {
+  const rng = new Rng(seed);
+  const buf = new Float64Array(DAYS * WORKLOADS);
+  let check = 0;
+  for (let p = 0; p < paths; p++) {
+    rng.fillNormal(buf);
+    check += buf[p % buf.length];
+  }
+  return check;
+}
+
+const { workloads, blocks, allocations } = fixture();
+const run = (paths: number) => simulate({ blocks, allocations, workloads, startDay: START, horizonDays: DAYS, paths, seed: 7 });
+
+// warm both up so the timings compare optimised code
+run(200);
+bareLoop(200, 1);
+
+let t = performance.now();
+const result = run(PATHS);
+const simMs = performance.now() - t;
+t = performance.now();
+bareLoop(PATHS, 7);
+const bareMs = performance.now() - t;
+
+const draws = PATHS * DAYS * WORKLOADS;
+console.log(`simulate: ${PATHS} paths × ${DAYS} days × ${WORKLOADS} workloads, ${BLOCKS} blocks, fan from ${result.fanPaths} paths`);
+console.log(`  simulate  ${simMs.toFixed(0)} ms  (${Math.round(PATHS / (simMs / 1000)).toLocaleString('en-US')} paths/s)`);
+console.log(`  bare loop ${bareMs.toFixed(0)} ms  (${draws.toLocaleString('en-US')} normals, ${((bareMs * 1e6) / draws).toFixed(2)} ns each)`);
+console.log(`  ratio     ${(simMs / bareMs).toFixed(2)}×   goal: < 1000 ms and < 3×`);
+const b = result.blocks[0];
+console.log(`  block ${b.blockId}: P10/P50/P90 depletion ${b.p10} / ${b.p50} / ${b.p90}, P(dry before expiry) ${b.probDryBeforeExpiry.toFixed(3)}`);

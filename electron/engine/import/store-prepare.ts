@@ -1,0 +1,195 @@
+/**
+ * Turns parsed rows into what the writer binds, without touching the database: model ids
+ * (normalizeModel), the catalog cost beside the billed cost, the workload the attribution rules
+ * give, tags as JSON. Usage rows are laid out flat in one array (USAGE_STRIDE values per row, in
+ * the INSERT's column order) so a batch crosses a thread boundary as one array of primitives and
+ * the writer binds a slice of it.
+ */
+import type { ParsedRow, RowError, ImportKind } from './types';
+import type { InvoiceLineRecord, IncidentRecord, UsageRecord } from '../../../shared/domain';
+import type { AttributionRuleDef } from '../../../shared/attribution';
+import { normalizeModel } from '../../../shared/models';
+import { findPrice, catalogCostMicros, type PriceEntry } from '../../../shared/catalog';
+import { createAttributor } from '../repos/attribution';
+
+/** Column order of the usage INSERT (import_id is a literal in the SQL). */
+export const USAGE_COLUMNS = [
+  'line', 'row_key', 'provider', 'account_id', 'billing_account_id', 'sub_account_id', 'sub_account_name', 'api_key', 'user_id',
+  'workload_id', 'charge_category', 'charge_class', 'period_start', 'period_end', 'day', 'service_name', 'model_raw', 'model_id',
+  'model_known', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'requests', 'billed_cost_micros',
+  'billed_cost_text', 'effective_cost_micros', 'list_cost_micros', 'catalog_cost_micros', 'currency', 'pricing_currency',
+  'pricing_currency_cost_micros', 'pricing_quantity_text', 'pricing_unit', 'tags_json', 'sku', 'region', 'resource_id', 'description',
+] as const;
+
+/** Offsets in a flat usage row: the bound columns, then two values the writer needs but does not bind. */
+export const U = {
+  line: 0, rowKey: 1, provider: 2, accountId: 3, billingAccountId: 4, subAccountId: 5, subAccountName: 6, apiKey: 7, userId: 8,
+  workloadId: 9, chargeCategory: 10, chargeClass: 11, periodStart: 12, periodEnd: 13, day: 14, serviceName: 15, modelRaw: 16,
+  modelId: 17, modelKnown: 18, inputTokens: 19, outputTokens: 20, cacheReadTokens: 21, cacheWriteTokens: 22, requests: 23,
+  billedCostMicros: 24, billedCostText: 25, effectiveCostMicros: 26, listCostMicros: 27, catalogCostMicros: 28, currency: 29,
+  pricingCurrency: 30, pricingCurrencyCostMicros: 31, pricingQuantityText: 32, pricingUnit: 33, tagsJson: 34, sku: 35, region: 36,
+  resourceId: 37, description: 38,
+  /** not bound: the row's content hash (row_key = hash#occurrence) */
+  contentHash: 39,
+  /** not bound: the billing account's name, for creating its credit account */
+  billingAccountName: 40,
+} as const;
+export const USAGE_BOUND = USAGE_COLUMNS.length;
+export const USAGE_STRIDE = USAGE_BOUND + 2;
+
+export type FlatValue = string | number | null;
+
+export interface KeyedRecord<T> {
+  line: number;
+  contentHash: string;
+  record: T;
+}
+
+export interface RejectedRow {
+  line: number;
+  error: RowError;
+  /** the raw cells, kept only when the rejects are saved to a file */
+  cells: string[] | null;
+}
+
+/** One chunk of a file, ready for the writer. */
+export interface PreparedBatch {
+  rows: number;
+  /** USAGE_STRIDE values per usage row */
+  usage: FlatValue[];
+  invoices: KeyedRecord<InvoiceLineRecord>[];
+  incidents: KeyedRecord<IncidentRecord>[];
+  rejected: RejectedRow[];
+  skipped: number;
+  /** kind of the mapped rows (all rows of a file share their format's kind); null when none */
+  kind: ImportKind | null;
+}
+
+export interface PreparerOptions {
+  catalog: readonly PriceEntry[];
+  rules: readonly AttributionRuleDef[];
+  /** keep the raw cells of rejected rows (for the rejects file) */
+  keepRejectedCells: boolean;
+}
+
+/** tokens × price per million, summed, half-even to micros; the exact integer path of catalogCostMicros. */
+export function fastCatalogCost(e: PriceEntry, input: number, output: number, cacheRead: number, cacheWrite: number): number {
+  const a = input * e.inputPerMTokMicros;
+  const b = output * e.outputPerMTokMicros;
+  const c = cacheRead * (e.cacheReadPerMTokMicros ?? e.inputPerMTokMicros);
+  const d = cacheWrite * (e.cacheWritePerMTokMicros ?? e.inputPerMTokMicros);
+  const sum = a + b + c + d;
+  const safe = Number.MAX_SAFE_INTEGER / 4;
+  if (!(Math.abs(a) <= safe && Math.abs(b) <= safe && Math.abs(c) <= safe && Math.abs(d) <= safe) || !Number.isInteger(sum)) {
+    return catalogCostMicros(e, { input, output, cacheRead, cacheWrite });
+  }
+  const neg = sum < 0;
+  const abs = neg ? -sum : sum;
+  const r = abs % 1_000_000;
+  let q = (abs - r) / 1_000_000;
+  if (r > 500_000 || (r === 500_000 && q % 2 === 1)) q += 1;
+  return neg ? (q === 0 ? 0 : -q) : q;
+}
+
+export interface ModelInfo {
+  modelId: string | null;
+  known: boolean;
+}
+
+/** Model normalisation and catalog lookups with memos (exports repeat a handful of models). */
+export function createModelResolver(catalog: readonly PriceEntry[]) {
+  const models = new Map<string, string | null>();
+  const prices = new Map<string, PriceEntry | null>();
+  const list = catalog as PriceEntry[];
+  return {
+    modelId(raw: string, provider: string): string | null {
+      const k = `${provider}\u0000${raw}`;
+      let id = models.get(k);
+      if (id === undefined) {
+        id = normalizeModel(raw, provider).modelId;
+        if (models.size > 100_000) models.clear();
+        models.set(k, id);
+      }
+      return id;
+    },
+    price(modelId: string, day: string, provider: string): PriceEntry | null {
+      const k = `${provider}\u0000${modelId}\u0000${day}`;
+      let p = prices.get(k);
+      if (p === undefined) {
+        p = list.length ? findPrice(list, modelId, day, provider) : null;
+        if (prices.size > 100_000) prices.clear();
+        prices.set(k, p);
+      }
+      return p;
+    },
+  };
+}
+
+export function createPreparer(opts: PreparerOptions) {
+  const resolver = createModelResolver(opts.catalog);
+  const attribute = createAttributor(opts.rules);
+
+  function pushUsage(out: FlatValue[], r: UsageRecord, contentHash: string): void {
+    const day = r.periodStart.slice(0, 10);
+    let modelId: string | null = null;
+    let known = 0;
+    let catalogCost: number | null = null;
+    if (r.modelRaw !== null) {
+      modelId = resolver.modelId(r.modelRaw, r.provider);
+      if (modelId !== null) {
+        const entry = resolver.price(modelId, day, r.provider);
+        if (entry) {
+          known = 1;
+          if (r.inputTokens || r.outputTokens || r.cacheReadTokens || r.cacheWriteTokens) {
+            catalogCost = fastCatalogCost(entry, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens);
+          }
+        }
+      }
+    }
+    const tagsJson = r.tags === null ? null : JSON.stringify(r.tags);
+    const workload = attribute(
+      { provider: r.provider, billingAccountId: r.billingAccountId, subAccountId: r.subAccountId, apiKey: r.apiKey, modelId, modelRaw: r.modelRaw, tags: r.tags },
+      tagsJson,
+    );
+    out.push(
+      r.line, null, r.provider, null, r.billingAccountId, r.subAccountId, r.subAccountName, r.apiKey, r.userId,
+      workload, r.chargeCategory, r.chargeClass, r.periodStart, r.periodEnd, day, r.serviceName, r.modelRaw, modelId,
+      known, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, r.billedCostMicros,
+      r.billedCostText, r.effectiveCostMicros, r.listCostMicros, catalogCost, r.currency, r.pricingCurrency,
+      r.pricingCurrencyEffectiveCostMicros, r.pricingQuantityText, r.pricingUnit, tagsJson, r.sku, r.region, r.resourceId, r.description,
+      contentHash, r.billingAccountName,
+    );
+  }
+
+  return {
+    /** What the preview shows for a usage row: the model id, whether the catalog knows it, its catalog cost and workload. */
+    describeUsage(r: UsageRecord): { modelId: string | null; modelKnown: boolean; catalogCostMicros: number | null; workloadId: number | null } {
+      const flat: FlatValue[] = [];
+      pushUsage(flat, r, '');
+      return {
+        modelId: flat[U.modelId] as string | null,
+        modelKnown: flat[U.modelKnown] === 1,
+        catalogCostMicros: flat[U.catalogCostMicros] as number | null,
+        workloadId: flat[U.workloadId] as number | null,
+      };
+    },
+
+    prepare(rows: readonly ParsedRow[]): PreparedBatch {
+      const batch: PreparedBatch = { rows: rows.length, usage: [], invoices: [], incidents: [], rejected: [], skipped: 0, kind: null };
+      for (const row of rows) {
+        const res = row.result;
+        if (res.ok === true) {
+          const m = res.mapped;
+          batch.kind = m.kind;
+          if (m.kind === 'usage') pushUsage(batch.usage, m.record, row.contentHash);
+          else if (m.kind === 'invoice') batch.invoices.push({ line: row.line, contentHash: row.contentHash, record: m.record });
+          else batch.incidents.push({ line: row.line, contentHash: row.contentHash, record: m.record });
+        } else if (res.ok === false) {
+          batch.rejected.push({ line: row.line, error: res.error, cells: opts.keepRejectedCells ? row.cells : null });
+        } else batch.skipped++;
+      }
+      return batch;
+    },
+  };
+}
+export type Preparer = ReturnType<typeof createPreparer>;

@@ -1,0 +1,63 @@
+import type { ReportData } from '../../../shared/api/report-types';
+import { money } from '../../../shared/report-format';
+import { ReportHeader, Section, Table, Tiles } from './parts';
+import { ForecastChart } from './charts';
+
+type Data = Extract<ReportData, { report: 'forecast' }>;
+
+export function ForecastReport({ data }: { data: Data }) {
+  const f = data.forecast;
+  return (
+    <article className="report" data-report="forecast">
+      <ReportHeader meta={data.meta} subtitle={`ledger as of ${f.asOf ?? '—'}`} />
+      {f.totals.map((t) => (
+        <Tiles
+          key={t.unit}
+          items={[
+            { label: `Remaining (${t.unit})`, value: money(t.remainingMicros, t.unit), testId: `total-remaining-${t.unit}` },
+            { label: `Burn per day (${t.unit})`, value: money(t.burnPerDayMicros, t.unit) },
+            { label: `Forecast to expire unused (${t.unit})`, value: money(t.expiringUnusedMicros, t.unit), testId: `total-expiring-${t.unit}` },
+          ]}
+        />
+      ))}
+      <p className="muted">{f.methodNote}</p>
+      {f.chart.lines.length > 0 && (
+        <div className="chart-box">
+          <ForecastChart chart={f.chart} />
+        </div>
+      )}
+      <Section title="Credit accounts">
+        <Table
+          label="Runway per credit account"
+          rows={f.accounts}
+          rowKey={(a) => `${a.accountName}-${a.unit}`}
+          columns={[
+            { head: 'Account', cell: (a) => a.accountName },
+            { head: 'Remaining', num: true, cell: (a) => money(a.remainingMicros, a.unit) },
+            { head: 'Burn / day', num: true, cell: (a) => money(a.burnPerDayMicros, a.unit) },
+            { head: 'Runway', num: true, cell: (a) => (a.runwayDays === null ? '—' : `${a.runwayDays} d`) },
+            { head: 'Dry on', cell: (a) => a.dryOn ?? '—' },
+            { head: 'Overage', num: true, cell: (a) => money(a.overageMicros, a.unit) },
+          ]}
+        />
+      </Section>
+      <Section title="Credit blocks">
+        <Table
+          label="Burn, runway and expiry per credit block"
+          rows={f.blocks}
+          rowKey={(b) => String(b.blockId)}
+          columns={[
+            { head: 'Block', cell: (b) => b.name, wrap: true },
+            { head: 'Kind', cell: (b) => b.kind },
+            { head: 'Remaining', num: true, cell: (b) => money(b.remainingMicros, b.unit) },
+            { head: 'Burn / day', num: true, cell: (b) => money(b.burnPerDayMicros, b.unit) },
+            { head: 'Runway', num: true, cell: (b) => (b.runwayDays === null ? '—' : `${b.runwayDays} d`) },
+            { head: 'Dry on', cell: (b) => b.dryOn ?? '—' },
+            { head: 'Expires', cell: (b) => b.expiresOn ?? 'never' },
+            { head: 'Unused at expiry', num: true, cell: (b) => money(b.expiringUnusedMicros, b.unit) },
+          ]}
+        />
+      </Section>
+    </article>
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * Per-path bookkeeping and the final aggregation of the Monte Carlo run: depletion dates as
+ * quantiles, probabilities of running dry, expected waste and overage, fan charts.
+ */
+import { addDays } from '../dates';
+import { quantileSorted } from './stats';
+
+const NEVER = 0x7fffffff;
+
+/** What the simulation knows about each block, as day offsets from the start. */
+export interface BlockFacts {
+  /** first day the block can be drawn */
+  purchase: Int32Array;
+  /** first day the block can no longer be drawn (NEVER when not within reach) */
+  expiry: Int32Array;
+  /** nothing left at the start */
+  emptyAtStart: Uint8Array;
+  initial: Float64Array;
+}
+
+/**
+ * The first day an account has no usable credit left: every block of it is depleted, expired,
+ * not bought yet or empty from the start. -1 when that never happens within the horizon.
+ * Candidates are day 0, the depletion days and the expiry days: the state only changes there.
+ */
+export function accountDryDay(blocks: Int32Array, facts: BlockFacts, depletion: Int32Array, horizon: number, scratch: Int32Array): number {
+  let n = 0;
+  scratch[n++] = 0;
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    if (depletion[b] >= 0) scratch[n++] = depletion[b];
+    if (facts.expiry[b] < horizon) scratch[n++] = facts.expiry[b];
+  }
+  let best = -1;
+  for (let k = 0; k < n; k++) {
+    const t = scratch[k];
+    if (best >= 0 && t >= best) continue;
+    let dry = true;
+    for (let i = 0; i < blocks.length && dry; i++) {
+      const b = blocks[i];
+      const d = depletion[b];
+      dry = facts.emptyAtStart[b] === 1 || (d >= 0 && d <= t) || facts.expiry[b] <= t || facts.purchase[b] > t;
+    }
+    if (dry) best = t;
+  }
+  return best;
+}
+
+export interface DepletionStats {
+  /** quantiles of the day credit runs out; null when fewer paths than that run out within the horizon */
+  p10: string | null;
+  p50: string | null;
+  p90: string | null;
+  /** share of paths that run dry within the horizon */
+  probDry: number;
+  /** share of paths that run dry before the credit expires (within the horizon only) */
+  probDryBeforeExpiry: number;
+  /** the credit expires after the horizon: probDryBeforeExpiry only sees the horizon */
+  expiryBeyondHorizon: boolean;
+  nextRenewal: string | null;
+  /** null when no renewal is planned */
+  probDryBeforeRenewal: number | null;
+  /** credit expiring unused, mean and 90th percentile over paths */
+  expectedWasteMicros: number;
+  p90WasteMicros: number;
+  /** left at the end of the horizon, mean over paths */
+  expectedRemainingMicros: number;
+}
+
+export interface Fan {
+  p10: number[];
+  p50: number[];
+  p90: number[];
+}
+
+/** Depletion statistics from per-path dry days (-1 = never) and per-path waste. */
+export function depletionStats(
+  startDay: string,
+  horizon: number,
+  dry: Int32Array,
+  stride: number,
+  offset: number,
+  paths: number,
+  expiry: number,
+  renewal: number | null,
+  waste: Float64Array,
+  remainingSum: number,
+  scratch: Int32Array,
+  scratchF: Float64Array,
+): DepletionStats {
+  let nDry = 0;
+  let beforeExpiry = 0;
+  let beforeRenewal = 0;
+  for (let p = 0; p < paths; p++) {
+    const d = dry[p * stride + offset];
+    scratch[p] = d < 0 ? NEVER : d;
+    if (d < 0) continue;
+    nDry++;
+    if (d < expiry) beforeExpiry++;
+    if (renewal !== null && d < renewal) beforeRenewal++;
+  }
+  const sorted = scratch.subarray(0, paths).sort();
+  const q = (x: number) => {
+    const v = sorted[Math.max(0, Math.ceil(x * paths) - 1)];
+    return v === NEVER ? null : addDays(startDay, v);
+  };
+  let wasteSum = 0;
+  for (let p = 0; p < paths; p++) {
+    scratchF[p] = waste[p * stride + offset];
+    wasteSum += scratchF[p];
+  }
+  const wasteSorted = scratchF.subarray(0, paths).sort();
+  return {
+    p10: q(0.1),
+    p50: q(0.5),
+    p90: q(0.9),
+    probDry: nDry / paths,
+    probDryBeforeExpiry: beforeExpiry / paths,
+    expiryBeyondHorizon: expiry >= horizon,
+    nextRenewal: renewal === null ? null : addDays(startDay, renewal),
+    probDryBeforeRenewal: renewal === null ? null : beforeRenewal / paths,
+    expectedWasteMicros: wasteSum / paths,
+    p90WasteMicros: quantileSorted(wasteSorted, 0.9),
+    expectedRemainingMicros: remainingSum / paths,
+  };
+}
+
+/** P10/P50/P90 per day from fan samples laid out [(series * horizon + day) * fanPaths + path]. */
+export function fanQuantiles(samples: Float32Array, series: number, horizon: number, fanPaths: number): Fan {
+  const fan: Fan = { p10: [], p50: [], p90: [] };
+  if (fanPaths === 0) return fan;
+  for (let d = 0; d < horizon; d++) {
+    const at = (series * horizon + d) * fanPaths;
+    const s = samples.subarray(at, at + fanPaths).sort();
+    fan.p10.push(Math.round(quantileSorted(s, 0.1)));
+    fan.p50.push(Math.round(quantileSorted(s, 0.5)));
+    fan.p90.push(Math.round(quantileSorted(s, 0.9)));
+  }
+  return fan;
+}
+
+/** Mean and quantiles of per-path values laid out [path * stride + offset]. */
+export function spread(values: Float64Array, stride: number, offset: number, paths: number, scratch: Float64Array): { mean: number; p10: number; p50: number; p90: number; probPositive: number } {
+  let sum = 0;
+  let pos = 0;
+  for (let p = 0; p < paths; p++) {
+    const v = values[p * stride + offset];
+    scratch[p] = v;
+    sum += v;
+    if (v > 0) pos++;
+  }
+  const s = scratch.subarray(0, paths).sort();
+  return { mean: sum / paths, p10: quantileSorted(s, 0.1), p50: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9), probPositive: pos / paths };
+}

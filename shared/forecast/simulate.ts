@@ -1,0 +1,359 @@
+/**
+ * Monte Carlo burn simulation through the real drawdown engine (drawdown-kernel.ts).
+ *
+ * Per path: sample every workload's daily cost from its fitted model (AR(1) log noise, level
+ * and trend uncertainty, spikes), apply the scenario, run the kernel, and apply balance-driven
+ * rules (throttle, stop) by re-running from the day they fire. Aggregated per block, account
+ * and workload. Deterministic for a seed; the inner loop works on typed arrays allocated once.
+ */
+import { addDays, daysBetween } from '../dates';
+import { compileDrawdown } from '../drawdown-kernel';
+import type { DrawdownAllocation, DrawdownBlock } from '../drawdown';
+import { effectiveExpiryDay, dayNumber, groupKey } from '../drawdown';
+import { fitModel, planPath, type ModelOptions, type WorkloadModel } from './model';
+import { Rng } from './rng';
+import type { ModelPrice, Scenario, TokenMix } from './scenario';
+import { compileScenario, type CompiledScenario } from './scenario-compile';
+import { PathRunner, type AccountRule, type Grouping, type PathShape, type Sampler } from './simulate-path';
+import { depletionStats, fanQuantiles, spread, type BlockFacts, type DepletionStats, type Fan } from './simulate-stats';
+
+export { fastExp } from './simulate-path';
+
+export interface SimWorkload {
+  /** null: the unattributed share of an account's usage */
+  id: number | null;
+  accountId: number;
+  unit: string;
+  /** usage cost in micros per day (not top-ups), aligned with historyDays */
+  history: ArrayLike<number>;
+  historyDays: readonly string[];
+  /** days left out of the fit, e.g. incident windows */
+  excludedDays?: readonly string[];
+  department?: string | null;
+  /** a model fitted earlier; skips fitting */
+  model?: WorkloadModel;
+}
+
+export interface SimulationInput {
+  blocks: DrawdownBlock[];
+  allocations: DrawdownAllocation[];
+  workloads: SimWorkload[];
+  startDay: string;
+  horizonDays: number;
+  paths: number;
+  seed: number | string;
+  scenario?: Scenario;
+  /** what model-swap, price-change and department targets need */
+  tokenMix?: Readonly<Record<number, Readonly<Record<string, TokenMix>>>>;
+  prices?: Readonly<Record<string, ModelPrice>>;
+  departments?: Readonly<Record<string, readonly number[]>>;
+  initialRemaining?: Map<number, number>;
+  initialAllocationLeft?: Map<string, number>;
+  renewals?: { accountId: number; day: string }[];
+  onProgress?: (done: number, total: number) => void;
+  /** checked with each progress report; true stops the run with a SimulationCancelled error */
+  shouldCancel?: () => boolean;
+  /** paths whose daily balances feed the fan charts (default 500) */
+  fanPaths?: number;
+  /** sample spikes at the rate the history shows (default true) */
+  spikes?: boolean;
+  /**
+   * run every workload through the kernel on its own (default false: pooled workloads of an
+   * account are summed first, which changes nothing but how a pool's overage splits between
+   * its workloads — apportioned by spend — and makes the kernel several times faster)
+   */
+  exactWorkloadOverage?: boolean;
+  modelOptions?: ModelOptions;
+}
+
+export interface BlockForecast extends DepletionStats {
+  blockId: number;
+  accountId: number;
+  expiresOn: string | null;
+  /** added by a top-up lever */
+  isTopUp: boolean;
+  /** end-of-day balance per day, over the fan paths */
+  fan: Fan;
+}
+
+export interface AccountForecast extends DepletionStats {
+  accountId: number;
+  blockIds: number[];
+  expectedOverageMicros: number;
+  p90OverageMicros: number;
+  probOverage: number;
+  fan: Fan;
+}
+
+export interface WorkloadForecast {
+  workloadId: number | null;
+  accountId: number;
+  isNew: boolean;
+  name?: string;
+  /** spend over the horizon */
+  expectedSpendMicros: number;
+  p10SpendMicros: number;
+  p50SpendMicros: number;
+  p90SpendMicros: number;
+  expectedOverageMicros: number;
+  probOverage: number;
+  model: WorkloadModel | null;
+}
+
+export interface SimulationResult {
+  startDay: string;
+  horizonDays: number;
+  paths: number;
+  seed: number | string;
+  fanPaths: number;
+  scenarioName: string | null;
+  days: string[];
+  blocks: BlockForecast[];
+  accounts: AccountForecast[];
+  workloads: WorkloadForecast[];
+  warnings: string[];
+}
+
+export class SimulationCancelled extends Error {
+  constructor(done: number) {
+    super(`simulation cancelled after ${done} paths`);
+    this.name = 'SimulationCancelled';
+  }
+}
+
+export function simulate(input: SimulationInput): SimulationResult {
+  validate(input);
+  const H = input.horizonDays;
+  const P = input.paths;
+  const models = input.workloads.map((w) => w.model ?? fitModel(w.history, w.historyDays, w.excludedDays, input.modelOptions));
+  const sc = compileScenario(input.scenario, {
+    startDay: input.startDay,
+    horizonDays: H,
+    workloads: input.workloads,
+    blocks: input.blocks,
+    allocations: input.allocations,
+    initialRemaining: input.initialRemaining,
+    initialAllocationLeft: input.initialAllocationLeft,
+    tokenMix: input.tokenMix,
+    prices: input.prices,
+    departments: input.departments,
+  });
+  const sampler = buildSampler(models, sc, input.startDay, H, input.spikes ?? true);
+  const grouping = groupWorkloads(sc, input.exactWorkloadOverage ?? false);
+  const compiled = compileDrawdown(
+    sc.blocks,
+    sc.allocations,
+    grouping.members.map((m) => (m.length === 1 ? sc.workloads[m[0]].id : null)),
+    grouping.members.map((m) => ({ accountId: sc.workloads[m[0]].accountId, unit: sc.workloads[m[0]].unit })),
+    input.startDay,
+    H,
+    sc.initialRemaining,
+    sc.initialAllocationLeft,
+  );
+  const shape = pathShape(input, sc);
+  const run = new PathRunner(shape, sampler, grouping, compiled);
+  const rng = new Rng(input.seed);
+  const step = Math.max(1, Math.floor(P / 100));
+  for (let p = 0; p < P; p++) {
+    run.path(p, rng);
+    if ((p + 1) % step === 0 || p + 1 === P) {
+      input.onProgress?.(p + 1, P);
+      if (input.shouldCancel?.() && p + 1 < P) throw new SimulationCancelled(p + 1);
+    }
+  }
+  return assemble(input, sc, shape, run, models);
+}
+
+function validate(input: SimulationInput): void {
+  if (!Number.isInteger(input.paths) || input.paths < 1) throw new RangeError(`paths must be a whole number >= 1, got ${input.paths}`);
+  if (!Number.isInteger(input.horizonDays) || input.horizonDays < 1) throw new RangeError(`horizonDays must be a whole number >= 1, got ${input.horizonDays}`);
+  dayNumber(input.startDay);
+}
+
+function buildSampler(models: WorkloadModel[], sc: CompiledScenario, startDay: string, H: number, spikes: boolean): Sampler {
+  const nW = sc.workloads.length;
+  const s: Sampler = {
+    nW,
+    median: new Float64Array(H * nW),
+    trendDamping: new Float64Array(nW),
+    dampedBefore: new Float64Array(nW),
+    sigma: new Float64Array(nW),
+    phi: new Float64Array(nW),
+    innovation: new Float64Array(nW).fill(1),
+    startNoise: new Float64Array(nW),
+    startNoiseSd: new Float64Array(nW),
+    levelSe: new Float64Array(nW),
+    trendSe: new Float64Array(nW),
+    trendCentre: new Float64Array(nW),
+    spikeRate: new Float64Array(nW),
+    spikeSize: new Float64Array(nW).fill(1),
+  };
+  for (let w = 0; w < nW; w++) {
+    const model = w < models.length ? models[w] : null;
+    if (model === null) {
+      s.sigma[w] = sc.workloads[w].volatility ?? 0.25;
+      for (let d = 0; d < H; d++) s.median[w * H + d] = sc.additive[d * nW + w];
+      continue;
+    }
+    const plan = planPath(model, startDay, H);
+    for (let d = 0; d < H; d++) {
+      const k = d * nW + w;
+      s.median[w * H + d] = plan.base[d] * sc.multiplier[k] + sc.additive[k];
+    }
+    s.trendDamping[w] = plan.trendDamping;
+    s.dampedBefore[w] = plan.dampedBefore;
+    s.sigma[w] = plan.sigma;
+    s.phi[w] = plan.phi;
+    s.innovation[w] = plan.innovation;
+    s.startNoise[w] = plan.startNoise;
+    s.startNoiseSd[w] = plan.startNoiseSd;
+    s.levelSe[w] = plan.levelSe;
+    s.trendSe[w] = plan.trendSe;
+    s.trendCentre[w] = plan.trendCentre;
+    if (spikes) {
+      s.spikeRate[w] = plan.spikeRate;
+      s.spikeSize[w] = plan.spikeSize;
+    }
+  }
+  return s;
+}
+
+/**
+ * Kernel groups: a workload with an allocation of its own runs alone; the others are summed
+ * per account and unit (they draw the same pools in the same order, so the sum is exact).
+ */
+function groupWorkloads(sc: CompiledScenario, exact: boolean): Grouping {
+  const allocated = new Set(sc.allocations.filter((a) => a.amountMicros > 0).map((a) => a.workloadId));
+  const keyIndex = new Map<string, number>();
+  const members: number[][] = [];
+  const groupOf = new Int32Array(sc.workloads.length);
+  sc.workloads.forEach((w, i) => {
+    const alone = exact || (w.id !== null && allocated.has(w.id));
+    const key = alone ? `w${i}` : groupKey(w.accountId, w.unit);
+    let g = keyIndex.get(key);
+    if (g === undefined) {
+      g = members.length;
+      keyIndex.set(key, g);
+      members.push([]);
+    }
+    members[g].push(i);
+    groupOf[i] = g;
+  });
+  return { nG: members.length, groupOf, members: members.map((m) => Int32Array.from(m)) };
+}
+
+function pathShape(input: SimulationInput, sc: CompiledScenario): PathShape {
+  const H = input.horizonDays;
+  const accountIds = accountsOf(sc);
+  const accIndex = new Map(accountIds.map((a, i) => [a, i]));
+  const workloadAccount = Int32Array.from(sc.workloads.map((w) => accIndex.get(w.accountId)!));
+  const rules: AccountRule[] = sc.rules.flatMap((r) =>
+    [...new Set(r.workloads.map((w) => workloadAccount[w]))].map((account) => ({ ...r, account, workloads: r.workloads.filter((w) => workloadAccount[w] === account) })),
+  );
+  const nB = sc.blocks.length;
+  const nA = accountIds.length;
+  return {
+    horizon: H,
+    paths: input.paths,
+    // at most ~10M fan samples, so a long horizon with many blocks stays within memory
+    fanPaths: Math.max(0, Math.min(input.paths, input.fanPaths ?? 500, Math.floor(10_000_000 / Math.max(1, H * (nB + nA))))),
+    facts: blockFacts(sc, input.startDay, H),
+    accountBlocks: accountIds.map((a) => Int32Array.from(sc.blocks.flatMap((b, i) => (b.accountId === a ? [i] : [])))),
+    workloadAccount,
+    rules,
+  };
+}
+
+function accountsOf(sc: CompiledScenario): number[] {
+  return [...new Set([...sc.blocks.map((b) => b.accountId), ...sc.workloads.map((w) => w.accountId)])].sort((a, b) => a - b);
+}
+
+function assemble(input: SimulationInput, sc: CompiledScenario, shape: PathShape, run: PathRunner, models: WorkloadModel[]): SimulationResult {
+  const { H, nB, nA, nW } = run;
+  const P = input.paths;
+  const scratch = new Int32Array(P);
+  const scratchF = new Float64Array(P);
+  const renewalOf = (accountId: number) => nextRenewal(input.renewals ?? [], accountId, input.startDay);
+  const inputIds = new Set(input.blocks.map((b) => b.id));
+  const stats = (dry: Int32Array, n: number, i: number, expiry: number, accountId: number, waste: Float64Array, remaining: number) =>
+    depletionStats(input.startDay, H, dry, n, i, P, expiry, renewalOf(accountId), waste, remaining, scratch, scratchF);
+  const blocks: BlockForecast[] = sc.blocks.map((b, i) => ({
+    blockId: b.id,
+    accountId: b.accountId,
+    expiresOn: b.expiresOn,
+    isTopUp: !inputIds.has(b.id),
+    ...stats(run.blockDry, nB, i, shape.facts.expiry[i], b.accountId, run.blockWaste, run.blockRemaining[i]),
+    fan: fanQuantiles(run.fanBlocks, i, H, shape.fanPaths),
+  }));
+  const accounts: AccountForecast[] = accountsOf(sc).map((accountId, a) => {
+    const ids = Array.from(shape.accountBlocks[a]);
+    // the credit held at the start runs until the last of those blocks expires
+    const held = ids.filter((b) => shape.facts.purchase[b] <= 0).reduce((m, b) => Math.max(m, shape.facts.expiry[b]), -1);
+    const overage = spread(run.accountOverage, nA, a, P, scratchF);
+    return {
+      accountId,
+      blockIds: ids.map((b) => sc.blocks[b].id),
+      ...stats(run.accountDry, nA, a, held < 0 ? H : held, accountId, run.accountWaste, run.accountRemaining[a]),
+      expectedOverageMicros: overage.mean,
+      p90OverageMicros: overage.p90,
+      probOverage: overage.probPositive,
+      fan: fanQuantiles(run.fanAccounts, a, H, shape.fanPaths),
+    };
+  });
+  const workloads: WorkloadForecast[] = sc.workloads.map((w, i) => {
+    const spend = spread(run.workloadSpend, nW, i, P, scratchF);
+    const over = spread(run.workloadOverage, nW, i, P, scratchF);
+    return {
+      workloadId: w.id,
+      accountId: w.accountId,
+      isNew: w.isNew,
+      ...(w.name !== undefined ? { name: w.name } : {}),
+      expectedSpendMicros: spend.mean,
+      p10SpendMicros: spend.p10,
+      p50SpendMicros: spend.p50,
+      p90SpendMicros: spend.p90,
+      expectedOverageMicros: over.mean,
+      probOverage: over.probPositive,
+      model: i < models.length ? models[i] : null,
+    };
+  });
+  return {
+    startDay: input.startDay,
+    horizonDays: H,
+    paths: P,
+    seed: input.seed,
+    fanPaths: shape.fanPaths,
+    scenarioName: input.scenario?.name ?? null,
+    days: Array.from({ length: H }, (_, d) => addDays(input.startDay, d)),
+    blocks,
+    accounts,
+    workloads,
+    warnings: sc.warnings,
+  };
+}
+
+function blockFacts(sc: CompiledScenario, startDay: string, H: number): BlockFacts {
+  const n = sc.blocks.length;
+  const f: BlockFacts = { purchase: new Int32Array(n), expiry: new Int32Array(n), emptyAtStart: new Uint8Array(n), initial: new Float64Array(n) };
+  const start = dayNumber(startDay);
+  sc.blocks.forEach((b, i) => {
+    f.purchase[i] = Math.max(-1, Math.min(H, dayNumber(b.purchasedOn) - start));
+    const exp = effectiveExpiryDay(b) - start;
+    f.expiry[i] = exp >= H ? 0x7fffffff : Math.max(0, exp);
+    const init = Math.max(0, sc.initialRemaining?.get(b.id) ?? b.amountMicros);
+    f.initial[i] = init;
+    f.emptyAtStart[i] = init <= 0 ? 1 : 0;
+  });
+  return f;
+}
+
+/** Day offset of the account's next renewal on or after the start, or null. */
+function nextRenewal(renewals: { accountId: number; day: string }[], accountId: number, startDay: string): number | null {
+  let best: number | null = null;
+  for (const r of renewals) {
+    if (r.accountId !== accountId) continue;
+    const d = daysBetween(startDay, r.day);
+    if (d >= 0 && (best === null || d < best)) best = d;
+  }
+  return best;
+}

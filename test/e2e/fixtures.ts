@@ -73,4 +73,5 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
-export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+// outside Playwright's outputDir, which it empties at the start of every run
+export const SCREENSHOTS = path.join(ROOT, 'screenshots');

@@ -57,9 +57,13 @@ async function generate(file: string, rows: number): Promise<number> {
   const rnd = prng(20260701);
   const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', '+00:00');
   let t = Date.UTC(2025, 0, 1) / 1000;
+  let times = '';
   let buf = `${HEADER}\n`;
   for (let i = 0; i < rows; i++) {
-    if (i % 40 === 0) t += 60;
+    if (i % 40 === 0) {
+      t += 60;
+      times = `${t},${t + 60},${iso(t)},${iso(t + 60)}`;
+    }
     const model = MODELS[Math.floor(rnd() * rnd() * MODELS.length)];
     const embedding = model.startsWith('text-embedding');
     const audio = model.includes('audio');
@@ -72,11 +76,11 @@ async function generate(file: string, rows: number): Promise<number> {
     const batch = rnd() < 0.05 ? 'TRUE' : 'FALSE';
     const tier = batch === 'TRUE' ? 'batch' : rnd() < 0.1 ? 'flex' : 'default';
     buf +=
-      `${t},${t + 60},${iso(t)},${iso(t + 60)},proj_${(Math.floor(rnd() * 24) + 1000).toString(36)}Q9xk,${requests}.0,` +
+      `${times},proj_${(Math.floor(rnd() * 24) + 1000).toString(36)}Q9xk,${requests}.0,` +
       `user-${Math.floor(rnd() * 300).toString(36)}ab,key_${Math.floor(rnd() * 500).toString(16)}f00d,${model},${batch},${tier},` +
       `${input}.0,${output}.0,${cached}.0,${input - cached}.0,${input - audioIn}.0,${output - audioOut}.0,${cached}.0,${audioIn}.0,0.0,${audioOut}.0,0.0,0.0,0.0\n`;
     if (buf.length > 1 << 22) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }
@@ -104,11 +108,12 @@ async function main(): Promise<void> {
   const o = args();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drawdown-bench-'));
   try {
+    // the worker bundle first, from the same sources as this run
+    const workerFile = o.inline ? null : await buildWorker(dir);
     const csv = path.join(dir, 'openai-usage.csv');
     const tg = Date.now();
     const size = await generate(csv, o.rows);
     console.log(`generated ${o.rows.toLocaleString('en-US')} rows, ${mb(size)} in ${((Date.now() - tg) / 1000).toFixed(1)} s: ${csv}`);
-    const workerFile = o.inline ? null : await buildWorker(dir);
 
     const dbPath = path.join(dir, 'drawdown.db');
     openDatabase(dbPath).close();
@@ -155,6 +160,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`rows                         ${o.rows.toLocaleString('en-US')} (${mb(size)})`);
     console.log(`drawdown import (${o.inline ? 'inline' : o.parseThread ? 'worker + parse thread' : 'worker'})   ${ours.toFixed(2)} s  ${Math.round(o.rows / ours).toLocaleString('en-US')} rows/s  (stored ${stored.toLocaleString('en-US')}, model known ${known.toLocaleString('en-US')})`);
+    console.log(`  of which (ms)               writing rows ${result.timings.writeMs}, index rebuild ${result.timings.finishMs}, commit ${result.timings.commitMs}`);
     if (haveSqlite) {
       console.log(`sqlite3 .import bare table   ${theirs.toFixed(2)} s  ${Math.round(o.rows / theirs).toLocaleString('en-US')} rows/s`);
       console.log(`ratio (ours / sqlite3)       ${(ours / theirs).toFixed(2)}`);

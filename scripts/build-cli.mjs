@@ -13,8 +13,9 @@ const common = {
   outExtension: { '.js': '.cjs' },
 };
 
-await build({ ...common, entryPoints: { drawdown: 'electron/cli/index.ts' }, outdir: 'out/cli' });
-const workers = (await import('node:fs')).existsSync('electron/engine/import/worker.ts')
-  ? { 'import-worker': 'electron/engine/import/worker.ts' }
-  : {};
-if (Object.keys(workers).length) await build({ ...common, entryPoints: workers, outdir: 'out/cli' });
+// the CLI, and the worker-thread entries the engine starts (the desktop app loads them from out/cli too)
+await build({
+  ...common,
+  entryPoints: { drawdown: 'electron/cli/index.ts', 'import-worker': 'electron/engine/import/worker.ts' },
+  outdir: 'out/cli',
+});

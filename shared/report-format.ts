@@ -8,7 +8,8 @@ import { divHalfEven } from './reconcile';
 
 /** Micro-units rounded half-even to whole cents (still micro-units). */
 export function toCents(micros: number): number {
-  return divHalfEven(micros, 10_000) * 10_000;
+  // `|| 0` turns -0 (a negative amount below half a cent) into 0, which prints without a minus sign.
+  return divHalfEven(micros, 10_000) * 10_000 || 0;
 }
 
 /** "$1,234.56", "-€12.00", "1,000 Token": the report's one money format. */

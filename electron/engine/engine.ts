@@ -1,8 +1,8 @@
 import { api, isHandlerName, type HandlerName, type ArgsOf, type ResultOf, type HandlerImpls, type ApiResult } from '../../shared/api';
 import type { AppInfo } from '../../shared/domain';
-import { openDatabase } from './db/open';
+import { openDatabase, explainDbError } from './db/open';
 import { createContext, type EngineContext } from './context';
-import { createJobs } from './jobs';
+import { createJobs, type Jobs } from './jobs';
 import { createHandlers } from './handlers';
 import { RefusedError, toApiError } from './errors';
 
@@ -11,6 +11,8 @@ export interface EngineOptions {
   mode: AppInfo['mode'];
   version?: string;
   clock?: () => Date;
+  /** create the database file when missing (default true); the CLI's backup and restore refuse a missing file instead */
+  create?: boolean;
 }
 
 export interface Engine {
@@ -23,8 +25,9 @@ export interface Engine {
 }
 
 export function createEngine(opts: EngineOptions): Engine {
-  const db = openDatabase(opts.dbPath);
-  const ctx = createContext(db, opts.dbPath, opts.mode, opts.version ?? '0.1.0', createJobs(), opts.clock ?? (() => new Date()));
+  const db = openDatabase(opts.dbPath, { create: opts.create });
+  const explain = (e: unknown) => explainDbError(e, opts.dbPath);
+  const ctx = createContext(db, opts.dbPath, opts.mode, opts.version ?? '0.1.0', explainingJobs(createJobs(), explain), opts.clock ?? (() => new Date()));
   const handlers: HandlerImpls = createHandlers(ctx);
 
   async function call(name: string, args: unknown): Promise<ApiResult<unknown>> {
@@ -38,7 +41,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const fn = handlers[name] as (a: unknown) => unknown;
       return { ok: true, value: await fn(parsed.data) };
     } catch (e) {
-      return { ok: false, error: toApiError(e) };
+      return { ok: false, error: toApiError(explain(e)) };
     }
   }
 
@@ -52,7 +55,21 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     close() {
       ctx.files.dispose();
-      if (db.open) db.close();
+      // ctx.db, not the first connection: db-restore swaps the connection in place (services/backup.ts)
+      if (ctx.db.open) ctx.db.close();
     },
+  };
+}
+
+/** Jobs whose failure messages explain database faults (disk full, locked, read-only) like handler errors do. */
+function explainingJobs(jobs: Jobs, explain: (e: unknown) => unknown): Jobs {
+  return {
+    ...jobs,
+    start: (kind, totalBytes, run) =>
+      jobs.start(kind, totalBytes, (h) =>
+        run(h).catch((e: unknown) => {
+          throw explain(e);
+        }),
+      ),
   };
 }

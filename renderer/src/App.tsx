@@ -14,6 +14,7 @@ import { ReconciliationScreen } from './screens/Reconciliation';
 import { IncidentsScreen } from './screens/Incidents';
 import { ReportsScreen } from './screens/Reports';
 import { SettingsScreen } from './screens/Settings';
+import { ProfileSwitcher } from './components/ledger/ProfileSwitcher';
 import { PrintPage } from './print/PrintPage';
 
 const SCREEN_COMPONENTS: Record<ScreenId, ComponentType> = {
@@ -73,6 +74,7 @@ function Console() {
             </li>
           ))}
         </ul>
+        <ProfileSwitcher />
         <div className="sidebar-foot muted small" title={info.data?.dbPath}>
           {info.data ? `${platform.kind === 'desktop' ? 'Desktop' : 'Browser mode'} · schema v${info.data.schemaVersion}` : ''}
         </div>

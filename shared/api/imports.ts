@@ -78,6 +78,8 @@ export interface ImportFileResult {
   contentHash: string | null;
   encoding: string | null;
   durationMs: number;
+  /** where the time went (ms): writing rows, rebuilding indexes and closing the batch, committing */
+  timings: { writeMs: number; finishMs: number; commitMs: number };
 }
 
 /** One row of the import history. */

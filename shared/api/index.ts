@@ -5,6 +5,7 @@ import { importApi } from './imports';
 import { ledgerApi } from './ledger';
 import { scenarioApi } from './scenarios';
 import { reportApi } from './reports';
+import { maintenanceApi } from './maintenance';
 
 /** The one API contract: every transport (IPC, HTTP, CLI, tests) calls these handlers. */
 export const api = {
@@ -13,6 +14,7 @@ export const api = {
   ...ledgerApi,
   ...scenarioApi,
   ...reportApi,
+  ...maintenanceApi,
 };
 
 export type Api = typeof api;

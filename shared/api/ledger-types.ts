@@ -43,7 +43,10 @@ export interface LedgerBlock extends BlockBalance {
 export interface BurnLine {
   id: number;
   name: string;
+  /** recorded end-of-day balance, one per BurnView.days */
   balanceMicros: number[];
+  /** forecast balance at the current burn, one per BurnView.forecastDays */
+  forecastMicros: number[];
 }
 
 /** A burn-down for one block or one account, with what the chart draws around it. */
@@ -53,6 +56,8 @@ export interface BurnView {
   name: string;
   unit: string;
   days: string[];
+  /** the days after the as-of day the forecast covers */
+  forecastDays: string[];
   /** the block itself, or the account total followed by its blocks */
   lines: BurnLine[];
   /** horizontal lines: the balance left when a percent-consumed threshold fires */

@@ -11,6 +11,14 @@ import type { Posture } from './ledger-types';
 export type ReportKind = 'reconciliation' | 'incidents' | 'forecast' | 'summary';
 export const REPORT_KINDS: readonly ReportKind[] = ['reconciliation', 'incidents', 'forecast', 'summary'];
 
+/** The tables of each report, each exportable as CSV (report-csv's `table`). */
+export const REPORT_TABLES: Record<ReportKind, readonly string[]> = {
+  reconciliation: ['periods', 'variances', 'causes', 'value', 'value-trends'],
+  incidents: ['incidents', 'spikes', 'unexplained', 'level-shifts', 'top-ups', 'new-models', 'probes'],
+  forecast: ['blocks', 'accounts', 'burn', 'outlook'],
+  summary: ['headline', 'spend', 'controls', 'frameworks', 'findings'],
+};
+
 // ---------------------------------------------------------------------------------------
 // Reconciliation
 
@@ -270,14 +278,26 @@ export interface ForecastBlock {
   expiringUnusedMicros: number;
 }
 
+/** The Monte Carlo outlook of the forecast area (forecast-get), where it is available. */
+export interface SimulatedOutlook {
+  asOf: string;
+  horizonDays: number;
+  paths: number;
+  seed: number;
+  accounts: { accountName: string; unit: string; p10: string | null; p50: string | null; p90: string | null; probDry: number; expectedWasteMicros: number; expectedOverageMicros: number; probOverage: number }[];
+  blocks: { name: string; unit: string; p10: string | null; p50: string | null; p90: string | null; probDryBeforeExpiry: number; expectedWasteMicros: number; expiresOn: string | null }[];
+  warnings: string[];
+}
+
 export interface ForecastView {
   asOf: string | null;
   method: 'ledger' | 'simulation';
   methodNote: string;
+  simulation: SimulatedOutlook | null;
   blocks: ForecastBlock[];
   accounts: { accountName: string; unit: string; remainingMicros: number; burnPerDayMicros: number; runwayDays: number | null; dryOn: string | null; overageMicros: number }[];
   /** balances per block per day over the window, and straight projections after asOf */
-  chart: { days: string[]; lines: { name: string; balanceMicros: (number | null)[]; projected: boolean }[] };
+  chart: { days: string[]; lines: { name: string; account: string; balanceMicros: (number | null)[]; projected: boolean }[] };
   totals: { unit: string; remainingMicros: number; expiringUnusedMicros: number; burnPerDayMicros: number }[];
 }
 

@@ -9,7 +9,7 @@ import type {
 } from './report-types';
 
 export type * from './report-types';
-export { REPORT_KINDS } from './report-types';
+export { REPORT_KINDS, REPORT_TABLES } from './report-types';
 
 const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a period as YYYY-MM');
 const Report = z.enum(['reconciliation', 'incidents', 'forecast', 'summary']);

@@ -62,28 +62,32 @@ function seedState(seed: number | string): [number, number, number, number] {
 }
 
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /**
+   * sfc32 state a, b, c, d. An Int32Array rather than four fields: a field that once holds a
+   * value beyond V8's small integers changes the object's shape, and the optimised loops that
+   * read it deoptimise over and over.
+   */
+  private readonly s = new Int32Array(4);
   private fixAt = new Int32Array(0);
   private fixBits = new Int32Array(0);
 
   constructor(seed: number | string = 1) {
-    [this.a, this.b, this.c, this.d] = seedState(seed);
+    this.s.set(seedState(seed));
     for (let i = 0; i < 12; i++) this.nextInt32(); // warm up away from the seed
   }
 
   /** The next raw 32 bits as a signed int32. */
   nextInt32(): number {
-    const a = this.a;
-    const b = this.b;
-    const c = this.c;
-    const t = (((a + b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = b ^ (b >>> 9);
-    this.b = (c + (c << 3)) | 0;
-    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
+    const s = this.s;
+    const a = s[0];
+    const b = s[1];
+    const c = s[2];
+    const d = s[3];
+    const t = (((a + b) | 0) + d) | 0;
+    s[3] = (d + 1) | 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = (c + (c << 3)) | 0;
+    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
     return t;
   }
 
@@ -122,11 +126,11 @@ export class Rng {
     }
     const fixAt = this.fixAt;
     const fixBits = this.fixBits;
-    // `| 0` keeps the loop in int32 registers even when a field holds a boxed number
-    let a = this.a | 0;
-    let b = this.b | 0;
-    let c = this.c | 0;
-    let d = this.d | 0;
+    const s = this.s;
+    let a = s[0];
+    let b = s[1];
+    let c = s[2];
+    let d = s[3];
     let misses = 0;
     const end = to | 0;
     for (let k = from | 0; k < end; k++) {
@@ -143,10 +147,10 @@ export class Rng {
       fixBits[misses] = t;
       misses += (kn[i] - ((j ^ m) - m) - 1) >>> 31; // 1 when |j| >= kn[i]
     }
-    this.a = a;
-    this.b = b;
-    this.c = c;
-    this.d = d;
+    s[0] = a;
+    s[1] = b;
+    s[2] = c;
+    s[3] = d;
     for (let f = 0; f < misses; f++) {
       const t = fixBits[f];
       out[fixAt[f]] = this.normalSlow(t >> 7, t & 127);
@@ -162,7 +166,12 @@ export class Rng {
   geometric(p: number): number {
     if (p >= 1) return 0;
     if (p <= 0) return Number.POSITIVE_INFINITY;
-    return Math.floor(Math.log(this.uniform()) / Math.log1p(-p));
+    return this.geometricScaled(1 / Math.log1p(-p));
+  }
+
+  /** geometric(p) given 1 / log(1 − p), for callers drawing many gaps at one rate. */
+  geometricScaled(invLog1mP: number): number {
+    return Math.floor(Math.log(((this.nextInt32() >>> 0) + 0.5) * INV_2_32) * invLog1mP);
   }
 
   /** The ziggurat's rejection step: the wedge between layers, or the tail beyond R. */

@@ -59,6 +59,18 @@ export interface Grouping {
   members: Int32Array[];
 }
 
+/** Where a run's time went, for benchmarks: sampling (normals included), the kernel (rules included), booking. */
+export interface SimulationProfile {
+  sampleMs: number;
+  kernelMs: number;
+  bookMs: number;
+  /** fitting, compiling, and aggregating the paths into the result */
+  setupMs: number;
+  aggregateMs: number;
+  /** kernel groups after summing pooled workloads */
+  kernelGroups: number;
+}
+
 /** A rule restricted to one account (its balance is that account's). */
 export interface AccountRule extends DynamicRule {
   account: number;
@@ -86,7 +98,10 @@ export class PathRunner {
   private readonly groupCost: Float64Array;
   private readonly z: Float64Array;
   private readonly spend: Float64Array;
+  /** per workload: H + 1 slots of spike days ended by H */
   private readonly spikeDays: Int32Array;
+  /** per workload: level shock at the origin, slope shock, starting noise */
+  private readonly shock: Float64Array;
   /** keep every workload's row in `cost` (rules need them; otherwise only group sums are kept) */
   private readonly keepRows: boolean;
   private readonly out: KernelOut;
@@ -94,6 +109,7 @@ export class PathRunner {
   private readonly ruleApplied: Uint8Array;
   private readonly needBalances: boolean;
   private readonly dryScratch: Int32Array;
+  private readonly accountHasDemand: Uint8Array;
   // per path results, [path * n + i]
   readonly blockDry: Int32Array;
   readonly blockWaste: Float64Array;
@@ -124,13 +140,19 @@ export class PathRunner {
     this.groupCost = new Float64Array(H * nG);
     this.z = new Float64Array(H * nW);
     this.spend = new Float64Array(nW);
-    this.spikeDays = new Int32Array(H + 1);
+    this.spikeDays = new Int32Array(nW * (H + 1));
+    this.shock = new Float64Array(3 * nW);
     this.keepRows = shape.rules.length > 0;
-    this.out = makeKernelOut(c, false);
     this.outBal = makeKernelOut(c, true);
+    // give the balance-less output the same shape (hidden class) as the other: runKernel sees
+    // both, and two shapes make V8 deoptimise it again and again
+    this.out = makeKernelOut(c, false);
+    this.out.balanceByDay = undefined;
     this.ruleApplied = new Uint8Array(shape.rules.length);
     this.needBalances = shape.rules.some((r) => r.trigger.kind === 'balance-below');
     this.dryScratch = new Int32Array(2 * nB + 1);
+    this.accountHasDemand = new Uint8Array(nA);
+    for (const a of shape.workloadAccount) this.accountHasDemand[a] = 1;
     this.blockDry = new Int32Array(P * nB);
     this.blockWaste = new Float64Array(P * nB);
     this.blockRemaining = new Float64Array(nB);
@@ -152,9 +174,24 @@ export class PathRunner {
     this.book(p, o);
   }
 
+  /** The same as path(), timing its three phases into `profile` (milliseconds). */
+  profiledPath(p: number, rng: Rng, profile: SimulationProfile, now: () => number): void {
+    const t0 = now();
+    this.sample(rng);
+    const t1 = now();
+    const o = p < this.shape.fanPaths || this.needBalances ? this.outBal : this.out;
+    runKernel(this.c, this.groupCost, o);
+    if (this.shape.rules.length > 0) this.applyRules(o);
+    const t2 = now();
+    this.book(p, o);
+    profile.sampleMs += t1 - t0;
+    profile.kernelMs += t2 - t1;
+    profile.bookMs += now() - t2;
+  }
+
   /** Daily cost of every workload for one path, its total, and the kernel's group sums. */
   private sample(rng: Rng): void {
-    const { nW, H, z, spend } = this;
+    const { nW, H, z, spend, shock } = this;
     const { levelSe, trendSe, trendCentre, startNoise, startNoiseSd } = this.s;
     rng.fillNormal(z, 0, H * nW);
     this.groupCost.fill(0);
@@ -162,17 +199,26 @@ export class PathRunner {
     for (let w = 0; w < nW; w++) {
       const lvlAtCentre = levelSe[w] * rng.normal();
       const slp = trendSe[w] * rng.normal();
-      const lvl = lvlAtCentre - slp * trendCentre[w]; // level error moved from the window centre to the origin
-      const e0 = startNoise[w] + startNoiseSd[w] * rng.normal();
+      shock[3 * w] = lvlAtCentre - slp * trendCentre[w]; // level error moved from the window centre to the origin
+      shock[3 * w + 1] = slp;
+      shock[3 * w + 2] = startNoise[w] + startNoiseSd[w] * rng.normal();
       this.drawSpikes(w, rng);
-      const total = this.row(w, e0, lvl, slp);
-      if (total < Number.POSITIVE_INFINITY) spend[w] = total;
-      else {
-        spend[w] = this.rowExact(w, e0, lvl, slp);
-        redo = true;
-      }
+      spend[w] = this.row(w);
+      if (!(spend[w] < Number.POSITIVE_INFINITY)) redo = true;
     }
-    if (redo) this.resumGroups(0);
+    if (redo) this.redoPath();
+  }
+
+  /**
+   * An exponent beyond the table (practically never): rebuild the group sums, with Math.exp
+   * and a clamp for the rows that overflowed and the same table arithmetic for the others.
+   */
+  private redoPath(): void {
+    this.groupCost.fill(0);
+    for (let w = 0; w < this.nW; w++) {
+      if (this.spend[w] < Number.POSITIVE_INFINITY) this.row(w);
+      else this.spend[w] = this.rowExact(w);
+    }
   }
 
   /**
@@ -181,8 +227,11 @@ export class PathRunner {
    * trend D(h) = φ(1 + D(h−1)) folded with the level into q = damping·q + k):
    *   cost = median · exp(u + q) · (spike that day ? size : 1)
    */
-  private row(w: number, e0: number, lvl: number, slp: number): number {
+  private row(w: number): number {
     const { H, nG, z, cost, groupCost, spikeDays } = this;
+    const lvl = this.shock[3 * w];
+    const slp = this.shock[3 * w + 1];
+    const e0 = this.shock[3 * w + 2];
     const sp = this.s;
     const keepRow = this.keepRows;
     const ph = sp.phi[w];
@@ -196,13 +245,13 @@ export class PathRunner {
     let q = lvl + slp * sp.dampedBefore[w];
     let total = 0;
     let gi = this.g.groupOf[w];
-    let si = 0;
-    let nextSpike = spikeDays[0];
+    let si = w * (H + 1);
+    let nextSpike = spikeDays[si];
     for (let d = 0; d < H; d++) {
       u = ph * u + a * z[row + d];
       q = damp * q + k;
       // exp from the table (see fastExp). No clamp here: an exponent beyond the table reads
-      // undefined, the total turns NaN and the caller redoes the row with Math.exp.
+      // undefined, the total turns NaN and redoPath takes over.
       const f = (u + q) * EXP_STEPS;
       const t = (f + (EXP_OFFSET + 0.5)) | 0;
       let c = median[row + d] * EXP_TABLE[t] * (1 + (f - (t - EXP_OFFSET)) * (1 / EXP_STEPS));
@@ -221,22 +270,26 @@ export class PathRunner {
   /** The spike days of workload w on this path, ascending, ended by H (geometric gaps: no draw per day). */
   private drawSpikes(w: number, rng: Rng): void {
     const rate = this.s.spikeRate[w];
-    let n = 0;
-    if (rate > 0) for (let d = rng.geometric(rate); d < this.H; d += 1 + rng.geometric(rate)) this.spikeDays[n++] = d;
-    this.spikeDays[n] = this.H;
+    const H = this.H;
+    let n = w * (H + 1);
+    if (rate > 0) {
+      const inv = 1 / Math.log1p(-rate);
+      for (let d = rng.geometricScaled(inv); d < H; d += 1 + rng.geometricScaled(inv)) this.spikeDays[n++] = d;
+    }
+    this.spikeDays[n] = H;
   }
 
-  /**
-   * The same row with Math.exp and a clamp, for an exponent beyond ±EXP_MAX (practically
-   * never). Always keeps the row; the caller then recomputes every group sum from rows.
-   */
-  private rowExact(w: number, e0: number, lvl: number, slp: number): number {
-    const { H, cost, z, s: sp, spikeDays } = this;
+  /** Row w with Math.exp and a clamp, kept in `cost` and added into the group sums. */
+  private rowExact(w: number): number {
+    const { H, nG, cost, groupCost, z, s: sp, spikeDays } = this;
+    const lvl = this.shock[3 * w];
+    const slp = this.shock[3 * w + 1];
     const row = w * H;
-    let e = e0;
+    const g = this.g.groupOf[w];
+    let e = this.shock[3 * w + 2];
     let s = slp * sp.dampedBefore[w];
     let total = 0;
-    let si = 0;
+    let si = w * (H + 1);
     for (let d = 0; d < H; d++) {
       e = sp.phi[w] * e + sp.innovation[w] * z[row + d];
       s = sp.trendDamping[w] * (slp + s);
@@ -246,6 +299,7 @@ export class PathRunner {
         si++;
       }
       cost[row + d] = c;
+      groupCost[d * nG + g] += c;
       total += c;
     }
     return total;
@@ -337,7 +391,8 @@ export class PathRunner {
     }
     for (let a = 0; a < nA; a++) {
       const blocks = accountBlocks[a];
-      this.accountDry[p * nA + a] = accountDryDay(blocks, facts, o.depletionDay, H, this.dryScratch);
+      // an account nothing draws on never runs dry, however its blocks expire
+      this.accountDry[p * nA + a] = this.accountHasDemand[a] ? accountDryDay(blocks, facts, o.depletionDay, H, this.dryScratch) : -1;
       let waste = 0;
       for (const b of blocks) {
         waste += o.expired[b];

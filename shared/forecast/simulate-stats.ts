@@ -131,12 +131,50 @@ export function fanQuantiles(samples: Float32Array, series: number, horizon: num
   if (fanPaths === 0) return fan;
   for (let d = 0; d < horizon; d++) {
     const at = (series * horizon + d) * fanPaths;
-    const s = samples.subarray(at, at + fanPaths).sort();
-    fan.p10.push(Math.round(quantileSorted(s, 0.1)));
-    fan.p50.push(Math.round(quantileSorted(s, 0.5)));
-    fan.p90.push(Math.round(quantileSorted(s, 0.9)));
+    const s = samples.subarray(at, at + fanPaths);
+    fan.p10.push(Math.round(selectQuantile(s, 0.1)));
+    fan.p50.push(Math.round(selectQuantile(s, 0.5)));
+    fan.p90.push(Math.round(selectQuantile(s, 0.9)));
   }
   return fan;
+}
+
+/** Quantile q (type 7, as quantileSorted) by selection instead of a sort; partially reorders `a`. */
+export function selectQuantile(a: Float32Array | Float64Array, q: number): number {
+  const n = a.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(h);
+  const x = select(a, lo, 0, n - 1);
+  if (lo + 1 >= n || h === lo) return x;
+  // the next order statistic is the minimum of what lies above rank lo
+  let y = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < n; i++) if (a[i] < y) y = a[i];
+  return x + (h - lo) * (y - x);
+}
+
+/** Hoare's selection: puts the k-th smallest at a[k], smaller before, larger after (within [left, right]). */
+function select(a: Float32Array | Float64Array, k: number, left: number, right: number): number {
+  while (right > left) {
+    const pivot = a[(left + right) >> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k];
 }
 
 /** Mean and quantiles of per-path values laid out [path * stride + offset]. */

@@ -14,10 +14,10 @@ import { fitModel, planPath, type ModelOptions, type WorkloadModel } from './mod
 import { Rng } from './rng';
 import type { ModelPrice, Scenario, TokenMix } from './scenario';
 import { compileScenario, type CompiledScenario } from './scenario-compile';
-import { PathRunner, type AccountRule, type Grouping, type PathShape, type Sampler } from './simulate-path';
+import { PathRunner, type AccountRule, type Grouping, type PathShape, type Sampler, type SimulationProfile } from './simulate-path';
 import { depletionStats, fanQuantiles, spread, type BlockFacts, type DepletionStats, type Fan } from './simulate-stats';
 
-export { fastExp } from './simulate-path';
+export { fastExp, type SimulationProfile } from './simulate-path';
 
 export interface SimWorkload {
   /** null: the unattributed share of an account's usage */
@@ -53,10 +53,14 @@ export interface SimulationInput {
   onProgress?: (done: number, total: number) => void;
   /** checked with each progress report; true stops the run with a SimulationCancelled error */
   shouldCancel?: () => boolean;
+  /** filled with where the time went (benchmarks); `now` is the clock, e.g. performance.now */
+  profile?: { into: SimulationProfile; now: () => number };
   /** paths whose daily balances feed the fan charts (default 500) */
   fanPaths?: number;
   /** sample spikes at the rate the history shows (default true) */
   spikes?: boolean;
+  /** the median path only: no noise, no parameter error, no spikes, and a single path */
+  deterministic?: boolean;
   /**
    * run every workload through the kernel on its own (default false: pooled workloads of an
    * account are summed first, which changes nothing but how a pool's overage splits between
@@ -123,6 +127,9 @@ export class SimulationCancelled extends Error {
 
 export function simulate(input: SimulationInput): SimulationResult {
   validate(input);
+  if (input.deterministic) input = { ...input, paths: 1, fanPaths: 1 };
+  const prof = input.profile;
+  const tStart = prof?.now() ?? 0;
   const H = input.horizonDays;
   const P = input.paths;
   const models = input.workloads.map((w) => w.model ?? fitModel(w.history, w.historyDays, w.excludedDays, input.modelOptions));
@@ -139,6 +146,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     departments: input.departments,
   });
   const sampler = buildSampler(models, sc, input.startDay, H, input.spikes ?? true);
+  if (input.deterministic) silence(sampler);
   const grouping = groupWorkloads(sc, input.exactWorkloadOverage ?? false);
   const compiled = compileDrawdown(
     sc.blocks,
@@ -154,14 +162,19 @@ export function simulate(input: SimulationInput): SimulationResult {
   const run = new PathRunner(shape, sampler, grouping, compiled);
   const rng = new Rng(input.seed);
   const step = Math.max(1, Math.floor(P / 100));
+  if (prof) Object.assign(prof.into, { sampleMs: 0, kernelMs: 0, bookMs: 0, setupMs: prof.now() - tStart, aggregateMs: 0, kernelGroups: grouping.nG });
   for (let p = 0; p < P; p++) {
-    run.path(p, rng);
+    if (prof) run.profiledPath(p, rng, prof.into, prof.now);
+    else run.path(p, rng);
     if ((p + 1) % step === 0 || p + 1 === P) {
       input.onProgress?.(p + 1, P);
       if (input.shouldCancel?.() && p + 1 < P) throw new SimulationCancelled(p + 1);
     }
   }
-  return assemble(input, sc, shape, run, models);
+  const tAggregate = prof?.now() ?? 0;
+  const result = assemble(input, sc, shape, run, models);
+  if (prof) prof.into.aggregateMs = prof.now() - tAggregate;
+  return result;
 }
 
 function validate(input: SimulationInput): void {
@@ -330,6 +343,11 @@ function assemble(input: SimulationInput, sc: CompiledScenario, shape: PathShape
     workloads,
     warnings: sc.warnings,
   };
+}
+
+/** No randomness left: every path is the median path. */
+function silence(s: Sampler): void {
+  for (const a of [s.sigma, s.startNoise, s.startNoiseSd, s.levelSe, s.trendSe, s.spikeRate]) a.fill(0);
 }
 
 function blockFacts(sc: CompiledScenario, startDay: string, H: number): BlockFacts {

@@ -63,6 +63,16 @@ describe('ledger on the demo organisation', () => {
     expect(view.thresholds.map((t) => t.label)).toEqual(['50% consumed', '75% consumed', '90% consumed']);
     expect(view.thresholds[0].balanceMicros).toBe(USD(1250));
     expect(view.expiries).toEqual([{ day: '2026-02-28', label: 'OpenAI startup credits expires' }]);
+    expect(view.days[0]).toBe('2025-11-11');
+    // the promotional block expires after the last usage day: the forecast carries the chart to its expiry
+    const promo = blocks.find((x) => x.name === EXPIRING_BLOCK)!;
+    const pv = await d.engine.invoke('block-burn', { blockId: promo.blockId });
+    expect(pv.days[0]).toBe('2026-08-18');
+    expect(pv.expiries).toEqual([{ day: '2026-12-15', label: `${EXPIRING_BLOCK} expires` }]);
+    expect(pv.forecastDays[0]).toBe('2026-11-25');
+    const beforeExpiry = pv.forecastDays.indexOf('2026-12-14');
+    expect(pv.lines[0].forecastMicros[beforeExpiry]).toBe(promo.wasteForecastMicros);
+    expect(pv.lines[0].forecastMicros[beforeExpiry + 1]).toBe(0);
     const account = await d.engine.invoke('block-burn', { accountId: b.accountId });
     expect(account.lines[0].name).toMatch(/total$/);
     expect(account.lines.length).toBe(1 + blocks.filter((x) => x.accountId === b.accountId).length);

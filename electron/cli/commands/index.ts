@@ -3,6 +3,7 @@ import { serveCommand, demoCommand, statsCommand } from './basic';
 import { ledgerCommands } from './ledger';
 import { simulateCommands } from './simulate';
 import { reportCommands } from './report';
+import { backupCommands } from './backup';
 
 /** Every CLI command; a new command group is one import and one spread here. */
-export const commands: Command[] = [serveCommand, demoCommand, statsCommand, ...ledgerCommands, ...simulateCommands, ...reportCommands];
+export const commands: Command[] = [serveCommand, demoCommand, statsCommand, ...ledgerCommands, ...simulateCommands, ...reportCommands, ...backupCommands];

@@ -32,7 +32,10 @@ export interface StartImportOptions {
 export function defaultRejectsPath(dbPath: string, fileName: string, now: string): string {
   const dir = dbPath === ':memory:' ? path.join(os.tmpdir(), 'drawdown-rejects') : path.join(path.dirname(path.resolve(dbPath)), 'rejects');
   const base = path.basename(fileName).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'import';
-  return path.join(dir, `${now.replace(/[:]/g, '').replace(/[^0-9TZ-]/g, '')}-${base}.rejects.csv`);
+  const stem = path.join(dir, `${now.replace(/[:]/g, '').replace(/[^0-9TZ-]/g, '')}-${base}`);
+  let candidate = `${stem}.rejects.csv`;
+  for (let n = 2; fs.existsSync(candidate); n++) candidate = `${stem}-${n}.rejects.csv`;
+  return candidate;
 }
 
 /**
@@ -150,7 +153,14 @@ export function importHandlers(ctx: EngineContext): Pick<HandlerImpls, keyof typ
       return startImportJob(ctx, { path: f.path, name: f.name, format, mapping, onError, dryRun });
     },
     'imports-list': ({ limit, offset }) => repo().list(limit ?? 100, offset ?? 0),
-    'import-undo': ({ importId }) => repo().undo(importId, ctx.actor(), ctx.audit, ctx.now()),
+    'import-undo': ({ importId }) => {
+      try {
+        return repo().undo(importId, ctx.actor(), ctx.audit, ctx.now());
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') throw new RefusedError('An import is being written to the database; undo the batch when it has finished.', 'conflict');
+        throw e;
+      }
+    },
     'mapping-save': ({ name, headers, mapping }) => {
       const problems = validateMapping(mapping as CustomMapping, headers);
       if (problems.length) throw new RefusedError(`The mapping cannot be saved: ${problems.join('; ')}.`, 'invalid-argument', problems);

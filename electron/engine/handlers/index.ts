@@ -5,6 +5,7 @@ import { importHandlers } from './imports';
 import { ledgerHandlers } from './ledger';
 import { scenarioHandlers } from './scenarios';
 import { reportHandlers } from './reports';
+import { maintenanceHandlers } from './maintenance';
 
 /** Every handler of the contract, bound to one engine context. Adding an area = one line here. */
 export function createHandlers(ctx: EngineContext): HandlerImpls {
@@ -14,5 +15,6 @@ export function createHandlers(ctx: EngineContext): HandlerImpls {
     ...ledgerHandlers(ctx),
     ...scenarioHandlers(ctx),
     ...reportHandlers(ctx),
+    ...maintenanceHandlers(ctx),
   };
 }

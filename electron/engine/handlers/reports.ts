@@ -2,6 +2,7 @@ import type { EngineContext } from '../context';
 import type { HandlerImpls } from '../../../shared/api';
 import type { reportApi } from '../../../shared/api/reports';
 import { ledgerHandlers } from './ledger';
+import { scenarioHandlers } from './scenarios';
 import { createReconciliationRepo } from '../repos/reconciliation';
 import { createValueRepo } from '../repos/value';
 import { buildReconciliation, buildValueReport, setValueMetric, signOff } from '../services/reconciliation';
@@ -11,13 +12,13 @@ import type { Peers } from '../services/report-forecast';
 
 /**
  * Reconciliation, value, incidents and reports; each handler is a thin call into a service.
- * The forecast and summary reports use the ledger area's handlers (blocks, burn, posture) when
- * they exist, so the report shows the same figures as the screens.
+ * The forecast and summary reports use the ledger and forecast areas' handlers (blocks, burn,
+ * posture, forecast-get) when they exist, so a report shows the same figures as the screens.
  */
 export function reportHandlers(ctx: EngineContext): Pick<HandlerImpls, keyof typeof reportApi> {
   let peers: Peers | null = null;
-  // Built on first use: the ledger area's handlers prepare their statements when created.
-  const getPeers = (): Peers => (peers ??= ledgerHandlers(ctx) as Peers);
+  // Built on first use: the other areas' handlers prepare their statements when created.
+  const getPeers = (): Peers => (peers ??= { ...ledgerHandlers(ctx), ...scenarioHandlers(ctx) } as Peers);
   return {
     'reconciliation-get': ({ from, to, accountId }) => buildReconciliation(ctx, from, to, accountId),
     'reconciliation-signoff': ({ accountId, period, note }) => signOff(ctx, accountId, period, note),

@@ -75,7 +75,7 @@ function emptyResult(file: string, bytes: number): ImportFileResult {
     file, format: null, formatLabel: null, kind: null, status: 'refused', message: '', importId: null, duplicateOf: null,
     rowsRead: 0, rowsImported: 0, rowsDuplicate: 0, rowsRejected: 0, rowsSkipped: 0, errors: [], errorsTotal: 0, rejectsFile: null,
     accountsCreated: 0, blocksCreated: 0, invoicesCreated: 0, incidentsCreated: 0, rowsAttributed: 0, unknownModels: [], warnings: [],
-    bytes, byteHash: null, contentHash: null, encoding: null, durationMs: 0,
+    bytes, byteHash: null, contentHash: null, encoding: null, durationMs: 0, timings: { writeMs: 0, finishMs: 0, commitMs: 0 },
   };
 }
 
@@ -98,7 +98,7 @@ export async function runImport(opts: RunImportOptions): Promise<ImportFileResul
   }
 
   const imports = createImportsRepo(db);
-  let format = opts.format;
+  const format = opts.format;
   let mapping = opts.mapping;
   // A header no built-in format knows, seen before with a saved mapping: use that mapping.
   if (!opts.parse && !format && !mapping) {
@@ -139,15 +139,19 @@ export async function runImport(opts: RunImportOptions): Promise<ImportFileResul
     const catalog = loadPriceCatalog(db);
     if (onError === 'skip' && !opts.dryRun && opts.rejectsPath) rejects = new RejectsWriter(opts.rejectsPath);
     const existingUsage = (db.prepare('SELECT max(id) AS m FROM usage_records').get() as { m: number | null }).m ?? 0;
-    const deferIndexes = opts.deferIndexes === 'auto' || opts.deferIndexes === undefined ? bytes > 16 << 20 && bytes / 200 > existingUsage : opts.deferIndexes;
+    // Rebuilding the secondary usage indexes once (sorted) beats updating them row by row when the
+    // file brings more rows than the table holds; small files keep the indexes as they are.
+    const deferIndexes = opts.deferIndexes === 'auto' || opts.deferIndexes === undefined ? bytes > 4 << 20 && bytes / 200 > existingUsage : opts.deferIndexes;
     const writer = createWriter(db, { importId, onError, now: startedAt, rejects, deferIndexes });
     const preparerOptions: PreparerOptions = { catalog, rules, keepRejectedCells: rejects !== null };
 
     let writeError: unknown = null;
     const onBatch = (batch: PreparedBatch) => {
       if (writeError) return;
+      const w0 = performance.now();
       try {
         writer.write(batch);
+        result.timings.writeMs += performance.now() - w0;
       } catch (e) {
         writeError = e;
         throw e;
@@ -234,7 +238,9 @@ export async function runImport(opts: RunImportOptions): Promise<ImportFileResul
       });
     }
 
+    const f0 = performance.now();
     writer.finish();
+    result.timings.finishMs = performance.now() - f0;
     result.rowsAttributed = s.attributed;
     result.unknownModels = s.unknownModels;
     result.warnings.push(...s.warnings);
@@ -258,7 +264,9 @@ export async function runImport(opts: RunImportOptions): Promise<ImportFileResul
       rowsRead: summary.rowsRead, rowsImported: s.imported, rowsDuplicate: s.duplicate, rowsRejected: s.rejected,
       blocksCreated: s.blocksCreated, accountsCreated: s.accountsCreated,
     });
+    const c0 = performance.now();
     db.exec('COMMIT');
+    result.timings.commitMs = performance.now() - c0;
     let rejectsFile: string | null = null;
     if (rejects) {
       try {
@@ -289,5 +297,7 @@ export async function runImport(opts: RunImportOptions): Promise<ImportFileResul
 function done(result: ImportFileResult, t0: number, patch: Partial<ImportFileResult>): ImportFileResult {
   Object.assign(result, patch);
   result.durationMs = Date.now() - t0;
+  const t = result.timings;
+  result.timings = { writeMs: Math.round(t.writeMs), finishMs: Math.round(t.finishMs), commitMs: Math.round(t.commitMs) };
   return result;
 }

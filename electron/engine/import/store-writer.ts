@@ -83,9 +83,12 @@ export function createWriter(db: Db, opts: WriterOptions) {
   let usageInsert: ReturnType<Db['prepare']> | null = null;
   let usageClaims: RowKeyClaims | null = null;
   const accountIds = new Map<string, number | null>();
-  const findAccount = db.prepare<[string, string], { id: number }>('SELECT id FROM credit_accounts WHERE provider = ? AND external_id = ?');
+  // providers typed by hand in the ledger may differ in case from the export's ('OpenAI' / 'openai')
+  const findAccount = db.prepare<[string, string, string], { id: number }>(
+    'SELECT id FROM credit_accounts WHERE lower(provider) = lower(?) AND external_id = ? ORDER BY provider = ? DESC, id LIMIT 1',
+  );
   const insertAccount = db.prepare('INSERT INTO credit_accounts (provider, external_id, name, currency, created_at) VALUES (?, ?, ?, ?, ?)');
-  const accountsOfProvider = db.prepare<[string], { id: number }>('SELECT id FROM credit_accounts WHERE provider = ? LIMIT 2');
+  const accountsOfProvider = db.prepare<[string], { id: number }>('SELECT id FROM credit_accounts WHERE lower(provider) = lower(?) LIMIT 2');
   const insertBlock = db.prepare(
     `INSERT INTO credit_blocks (account_id, name, kind, unit, amount_micros, unit_price_micros, cost_basis_micros, purchased_on, expires_on,
        priority, source, source_ref, import_id, created_at)
@@ -119,7 +122,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
       const list = accountsOfProvider.all(provider);
       id = list.length === 1 ? list[0].id : null;
     } else {
-      id = findAccount.get(provider, externalId)?.id ?? null;
+      id = findAccount.get(provider, externalId, provider)?.id ?? null;
       if (id === null) {
         const cur = isCurrencyCode(currency) ? currency : 'USD';
         id = Number(insertAccount.run(provider, externalId, name?.trim() || externalId, cur, opts.now).lastInsertRowid);
@@ -207,6 +210,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
     `INSERT INTO invoice_lines (invoice_id, import_id, line, row_key, description, category, amount_micros, amount_text, quantity_text)
      VALUES (?, ${importId}, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (row_key) DO NOTHING`,
   );
+  const lineExists = db.prepare<[string], { id: number }>('SELECT id FROM invoice_lines WHERE row_key = ?');
   const accountByExternal = db.prepare<[string], { id: number }>('SELECT id FROM credit_accounts WHERE external_id = ? LIMIT 2');
 
   function invoiceFor(r: InvoiceLineRecord): number {
@@ -231,10 +235,11 @@ export function createWriter(db: Db, opts: WriterOptions) {
   function writeInvoices(list: PreparedBatch['invoices']): void {
     invoiceClaims ??= new RowKeyClaims(db, 'invoice_lines', importId);
     for (const { contentHash, record: r } of list) {
-      const invoiceId = invoiceFor(r);
-      const outcome = invoiceClaims.claim(contentHash, (k) =>
-        insertLine.run(invoiceId, r.line, k, r.description, r.category, r.amountMicros, r.amountText, r.quantityText).changes === 1,
-      );
+      // the invoice row is made only for a line that is new, so a re-sent invoice leaves no empty one
+      const outcome = invoiceClaims.claim(contentHash, (k) => {
+        if (lineExists.get(k)) return false;
+        return insertLine.run(invoiceFor(r), r.line, k, r.description, r.category, r.amountMicros, r.amountText, r.quantityText).changes === 1;
+      });
       if (outcome === 'new') stats.imported++;
       else stats.duplicate++;
     }

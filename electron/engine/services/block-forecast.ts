@@ -23,12 +23,27 @@ export interface BlockForecast {
 }
 
 export function forecastBlocks(snap: LedgerSnapshot): Map<number, BlockForecast> {
+  return runForecast(snap, false).blocks;
+}
+
+/** The forecast balance of every block for each day after the as-of day (for burn-down charts). */
+export interface ForecastPath {
+  days: string[];
+  balances: Map<number, number[]>;
+}
+
+export function forecastPath(snap: LedgerSnapshot): ForecastPath {
+  return runForecast(snap, true).path;
+}
+
+function runForecast(snap: LedgerSnapshot, withBalances: boolean): { blocks: Map<number, BlockForecast>; path: ForecastPath } {
   const out = new Map<number, BlockForecast>();
+  const path: ForecastPath = { days: [], balances: new Map() };
   const { asOf, blocks, result } = snap;
   const empty = (id: number) => out.set(id, { burnPerDayMicros: 0, wasteForecastMicros: 0, forecastDryOn: null, runwayDays: null });
   if (!asOf || blocks.length === 0) {
     blocks.forEach((b) => empty(b.id));
-    return out;
+    return { blocks: out, path };
   }
   const windowFrom = addDays(asOf, -(BURN_WINDOW_DAYS - 1));
   const burnByBlock = new Map<number, number>();
@@ -42,8 +57,13 @@ export function forecastBlocks(snap: LedgerSnapshot): Map<number, BlockForecast>
   const compiled = compileDrawdown(blocks, snap.allocations, lanes.ids, lanes.accounts, start, horizon, remaining, allocLeft);
   const cost = new Float64Array(horizon * lanes.ids.length);
   for (let t = 0; t < horizon; t++) cost.set(lanes.rates, t * lanes.ids.length);
-  const k = makeKernelOut(compiled, false);
+  const k = makeKernelOut(compiled, withBalances);
   runKernel(compiled, cost, k);
+  if (k.balanceByDay) {
+    const bal = k.balanceByDay;
+    for (let t = 0; t < horizon; t++) path.days.push(addDays(start, t));
+    blocks.forEach((b, i) => path.balances.set(b.id, path.days.map((_, t) => Math.round(bal[t * blocks.length + i]))));
+  }
 
   blocks.forEach((b, i) => {
     const dry = k.depletionDay[i] >= 0 ? addDays(start, k.depletionDay[i]) : null;
@@ -54,7 +74,7 @@ export function forecastBlocks(snap: LedgerSnapshot): Map<number, BlockForecast>
       runwayDays: dry ? daysBetween(asOf, dry) : null,
     });
   });
-  return out;
+  return { blocks: out, path };
 }
 
 /** Each workload's average daily spend per account and unit over the window (draws plus overage). */

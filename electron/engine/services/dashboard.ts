@@ -28,13 +28,12 @@ export function buildDashboard(ctx: EngineContext, at?: string): Dashboard {
     depletedOn: b.depletedOn,
   }));
 
-  const burn: BurnSeries[] = blockRows.map((b) => ({
-    blockId: b.id,
-    name: b.name,
-    days: result.days,
-    balanceMicros: result.balances[b.id] ?? [],
-    expiresOn: b.expiresOn,
-  }));
+  const kept = burnDays(result.days.length);
+  const days = kept.map((i) => result.days[i]);
+  const burn: BurnSeries[] = blockRows.map((b) => {
+    const balances = result.balances[b.id] ?? [];
+    return { blockId: b.id, name: b.name, days, balanceMicros: balances.length ? kept.map((i) => balances[i]) : [], expiresOn: b.expiresOn };
+  });
 
   const usd = blocks.filter((b) => b.unit === 'USD');
   const totals = {
@@ -51,13 +50,31 @@ export function buildDashboard(ctx: EngineContext, at?: string): Dashboard {
     burn,
     totals,
     attention: attention(ctx, snap, ledger),
+    // the same sums as over usage_records, from the daily pre-aggregate (migration 2)
     spend: ctx.db
       .prepare<[], { provider: string; currency: string; billedCostMicros: number }>(
-        'SELECT provider, currency, SUM(COALESCE(billed_cost_micros, 0)) AS billedCostMicros FROM usage_records GROUP BY provider, currency ORDER BY provider, currency',
+        'SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency',
       )
       .all(),
     empty: blockRows.length === 0 && asOf == null,
   };
+}
+
+/**
+ * Server-side decimation of the burn-down: the chart needs the shape, not every day. Two years ×
+ * 40 blocks are 30,000 points and over half a megabyte of JSON; a series longer than
+ * BURN_MAX_POINTS keeps every k-th day and the last day (the as-of balance), the same days for
+ * every block. Returns indexes into result.days, ascending.
+ */
+export const BURN_MAX_POINTS = 400;
+
+export function burnDays(n: number, max = BURN_MAX_POINTS): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const step = Math.ceil((n - 1) / (max - 1));
+  const kept: number[] = [];
+  for (let i = 0; i < n - 1; i += step) kept.push(i);
+  kept.push(n - 1);
+  return kept;
 }
 
 function sum(xs: number[]): number {

@@ -126,11 +126,18 @@ function targetIds(repo: ReturnType<typeof createIncidentsRepo>) {
   return { workloads, accounts };
 }
 
-/** A block bought on an account with auto-recharge, not through a request, or named so, is an auto-recharge. */
+/** Block sources an auto-recharge arrives through: the provider's bill, or a top-up recorded after the fact. */
+const RECHARGE_SOURCES = ['top-up', 'invoice-line', 'focus-purchase'];
+
+/**
+ * An auto-recharge is a block named so (the demo's), or one that arrived from the provider on an
+ * account with auto-recharge on without anyone requesting it. A block behind a request is a
+ * top-up; anything else (manual entry, demo purchases) is a purchase.
+ */
 export function topUpKind(b: BlockTopUp): TopUpView['kind'] {
   if (/auto[- ]?recharge|\bauto\b/i.test(`${b.blockName} ${b.sourceRef ?? ''}`)) return 'auto-recharge';
   if (b.requested) return 'top-up';
-  if (b.autoRecharge && b.source === 'top-up') return 'auto-recharge';
+  if (b.autoRecharge && RECHARGE_SOURCES.includes(b.source)) return 'auto-recharge';
   return b.source === 'top-up' ? 'top-up' : 'purchase';
 }
 

@@ -57,7 +57,7 @@ export function buildIncidentsReport(ctx: EngineContext, from: string, to: strin
   const incidents = report.incidents.map((c, k) => incidentView(data, k, c, viewOf, spikes));
   return {
     from, to, incidents,
-    unexplained: unexplained(report.unexplainedSpikes.map((u) => u.spike), viewOf, data),
+    unexplained: unexplained(spikes.map((s) => s.view), new Set(report.unexplainedSpikes.map((u) => viewOf.get(u.spike)!)), data),
     incidentsWithoutSpend: incidents.filter((i) => !i.spendImpact).map((i) => ({ id: i.id, externalId: i.externalId, title: i.title })),
     spikes: spikes.map((s) => s.view),
     levelShifts,
@@ -136,9 +136,13 @@ function incidentView(data: IncidentData, k: number, c: IncidentCorrelation, vie
   };
 }
 
-function unexplained(spikes: Spike[], viewOf: Map<Spike, SpikeView>, data: IncidentData): UnexplainedSpike[] {
-  const views = spikes.map((s) => viewOf.get(s)!);
-  return groupEvents(views, data.names.workloadOfKey)
+/**
+ * Events no incident explains. Grouping runs over all spikes: when an incident names only the
+ * workload, the key's spike over the same hours is the same money and is explained with it.
+ */
+function unexplained(all: SpikeView[], open: Set<SpikeView>, data: IncidentData): UnexplainedSpike[] {
+  return groupEvents(all, data.names.workloadOfKey)
+    .filter((group) => group.every((s) => open.has(s)))
     .map((group): UnexplainedSpike => {
       const money = dimensionMoney(group);
       const key = group.find((s) => s.dimension === 'apiKey');

@@ -32,7 +32,7 @@ const MARGIN = { top: '18mm', bottom: '16mm', left: '14mm', right: '14mm' };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function templates(report: ReportKind, from: string, to: string): { headerTemplate: string; footerTemplate: string } {
+export function pdfHeaderFooter(report: ReportKind, from: string, to: string): { headerTemplate: string; footerTemplate: string } {
   const style = 'font-family: system-ui, sans-serif; font-size: 8px; color: #64748b; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between;';
   return {
     headerTemplate: `<div style="${style}"><span>Drawdown · ${escapeHtml(REPORT_TITLES[report])}</span><span>${escapeHtml(from)} – ${escapeHtml(to)}</span></div>`,
@@ -62,7 +62,7 @@ export async function renderReportPdf(req: PdfRequest): Promise<Buffer> {
     await page.waitForSelector('body[data-ready="true"]', { timeout });
     const failed = (await page.evaluate('document.body.dataset.error ?? null')) as string | null;
     if (failed) throw new RefusedError(`The ${req.report} report could not be rendered: ${failed}`);
-    const pdf = await page.pdf({ format: 'A4', printBackground: true, displayHeaderFooter: true, ...templates(req.report, req.from, req.to), margin: MARGIN });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, displayHeaderFooter: true, ...pdfHeaderFooter(req.report, req.from, req.to), margin: MARGIN });
     return Buffer.from(pdf);
   } finally {
     await browser?.close().catch(() => undefined);

@@ -72,6 +72,7 @@ function ownerOfRecord(f: Facts): PostureControl {
 
 function thresholdsBeforeZero(f: Facts): PostureControl {
   const thresholds = createAlertsRepo(f.ctx.db).thresholds().filter((t) => t.enabled === 1);
+  // a percent value of 0 means the default levels 50/75/90/100, which include levels below 100
   const warns = (scope: 'block' | 'account', id: number) =>
     thresholds.some((t) => t.scopeKind === scope && t.scopeId === id && ((t.kind === 'percent-consumed' && t.value < 100) || t.kind === 'runway-days'));
   const snap = f.snap;

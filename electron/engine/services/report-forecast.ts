@@ -6,7 +6,8 @@
 import type { EngineContext } from '../context';
 import type { HandlerImpls } from '../../../shared/api';
 import type { BurnView, LedgerBlock } from '../../../shared/api/ledger-types';
-import type { ForecastView } from '../../../shared/api/report-types';
+import type { ForecastView, SimulatedOutlook } from '../../../shared/api/report-types';
+import type { ForecastResult } from '../../../shared/api/scenario-types';
 import { buildDashboard } from './dashboard';
 import { addDays, daysBetween } from '../../../shared/dates';
 
@@ -15,10 +16,43 @@ export type Peers = Partial<HandlerImpls>;
 /** How far past the as-of day the chart projects the current burn. */
 const PROJECTION_DAYS = 90;
 
-const METHOD_NOTE =
+/** Paths and horizon of the simulation a report asks for: enough for stable P10/P90, fast enough to print. */
+const SIM = { horizonDays: 180, paths: 1000, seed: 42 };
+
+const LEDGER_NOTE =
   'Ledger forecast: each block keeps burning at its average of the last 30 days, drawn in the ledger\'s order (priority, soonest expiry, promotional first); ' +
-  'dry days and unused credit at expiry follow from that. The chart projects each account\'s total in a straight line at its current burn. ' +
-  'No Monte Carlo simulation was available to this report.';
+  'dry days and unused credit at expiry follow from that. The chart projects each account\'s total at its current burn, less the credit forecast to expire.';
+const simNote = (s: SimulatedOutlook) =>
+  `Monte Carlo forecast of the forecast area: ${s.paths} paths (seed ${s.seed}) over ${s.horizonDays} days from the ledger as of ${s.asOf}; ` +
+  'dry dates are the P10/P50/P90 over the paths, waste and overage are means. The chart shows each account\'s P50 balance; ' +
+  'the tables below give the ledger\'s straight-burn figures beside it.';
+
+/** The simulated outlook through forecast-get, or null when the forecast area is absent or fails (the report then says so). */
+async function simulate(peers: Peers, to: string): Promise<{ result: ForecastResult; view: SimulatedOutlook } | null> {
+  const get = peers['forecast-get'];
+  if (!get) return null;
+  let result: ForecastResult;
+  try {
+    result = await get({ at: to, ...SIM });
+  } catch {
+    return null;
+  }
+  const b = result.baseline;
+  return {
+    result,
+    view: {
+      asOf: result.asOf, horizonDays: result.horizonDays, paths: result.paths, seed: result.seed, warnings: b.warnings,
+      accounts: b.accounts.map((a) => ({
+        accountName: a.name, unit: a.unit, p10: a.p10, p50: a.p50, p90: a.p90, probDry: a.probDry,
+        expectedWasteMicros: Math.round(a.expectedWasteMicros), expectedOverageMicros: Math.round(a.expectedOverageMicros), probOverage: a.probOverage,
+      })),
+      blocks: b.blocks.map((x) => ({
+        name: x.name, unit: x.unit, p10: x.p10, p50: x.p50, p90: x.p90, probDryBeforeExpiry: x.probDryBeforeExpiry,
+        expectedWasteMicros: Math.round(x.expectedWasteMicros), expiresOn: x.expiresOn,
+      })),
+    },
+  };
+}
 
 async function ledgerBlocks(peers: Peers, to: string): Promise<LedgerBlock[] | null> {
   const list = peers['blocks-list'];
@@ -63,24 +97,50 @@ export async function buildForecast(ctx: EngineContext, peers: Peers, from: stri
       burnPerDayMicros: own.reduce((s, b) => s + b.burnPerDayMicros, 0),
     };
   });
+  const sim = await simulate(peers, to);
+  const ledgerChart = await chart(ctx, peers, { accounts, blocks }, from, to, asOf);
   return {
-    asOf, method: 'ledger', methodNote: METHOD_NOTE,
+    asOf, method: sim ? 'simulation' : 'ledger',
+    methodNote: sim ? simNote(sim.view) : `${LEDGER_NOTE} No Monte Carlo simulation was available to this report.`,
+    simulation: sim?.view ?? null,
     blocks: [...live, ...blocks.filter((b) => !live.includes(b))],
     accounts, totals,
-    chart: await chart(ctx, peers, accounts, from, to, asOf),
+    chart: sim ? withSimulatedP50(ledgerChart, sim.result) : ledgerChart,
   };
 }
 
-/** One line per account: its total balance over [from, asOf], then a projection at its burn. */
-async function chart(ctx: EngineContext, peers: Peers, accounts: ForecastView['accounts'], from: string, to: string, asOf: string | null): Promise<ForecastView['chart']> {
+/** Replaces each account's straight projection by the simulation's median balance on the same days. */
+function withSimulatedP50(c: ForecastView['chart'], r: ForecastResult): ForecastView['chart'] {
+  const at = new Map(r.days.map((d, i) => [d, i]));
+  const lines = c.lines.map((l) => {
+    if (!l.projected) return l;
+    const account = r.baseline.accounts.find((a) => a.name === l.account);
+    if (!account) return l;
+    return {
+      name: `${account.name} — P50 (simulated)`, account: l.account, projected: true,
+      balanceMicros: c.days.map((d, i) => {
+        const k = at.get(d);
+        // the last day of history joins the history line to the forecast
+        return k === undefined ? (d === r.asOf ? c.lines.find((x) => !x.projected && x.account === l.account)?.balanceMicros[i] ?? null : null) : Math.round(account.fan.p50[k]);
+      }),
+    };
+  });
+  return { days: c.days, lines };
+}
+
+/**
+ * One line per account: its total balance over [from, asOf], then a projection at its current
+ * burn that also drops, on each block's expiry day, the credit the ledger forecasts to expire
+ * unused there, so the line agrees with the table below it.
+ */
+async function chart(ctx: EngineContext, peers: Peers, f: Pick<ForecastView, 'accounts' | 'blocks'>, from: string, to: string, asOf: string | null): Promise<ForecastView['chart']> {
   const burn = peers['block-burn'];
   if (!burn || !asOf) return { days: [], lines: [] };
-  const ids = ctx.db.prepare<[], { id: number; name: string }>('SELECT id, name FROM credit_accounts ORDER BY name').all();
-  const end = addDays(asOf < to ? asOf : to, PROJECTION_DAYS);
+  const last = asOf < to ? asOf : to;
   const days: string[] = [];
-  for (let d = from; d <= end; d = addDays(d, 1)) days.push(d);
+  for (let d = from; d <= addDays(last, PROJECTION_DAYS); d = addDays(d, 1)) days.push(d);
   const lines: ForecastView['chart']['lines'] = [];
-  for (const a of ids) {
+  for (const a of ctx.db.prepare<[], { id: number; name: string }>('SELECT id, name FROM credit_accounts ORDER BY name').all()) {
     let view: BurnView;
     try {
       view = await burn({ accountId: a.id, at: to });
@@ -88,15 +148,15 @@ async function chart(ctx: EngineContext, peers: Peers, accounts: ForecastView['a
       continue;
     }
     const at = new Map(view.days.map((d, i) => [d, view.lines[0]?.balanceMicros[i] ?? 0]));
-    const last = asOf < to ? asOf : to;
-    const acct = accounts.find((x) => x.accountName === a.name && x.unit === view.unit);
-    const rate = acct?.burnPerDayMicros ?? 0;
+    const rate = f.accounts.find((x) => x.accountName === a.name && x.unit === view.unit)?.burnPerDayMicros ?? 0;
+    const expiring = f.blocks.filter((b) => b.accountName === a.name && b.unit === view.unit && b.expiresOn && b.expiringUnusedMicros > 0);
     const start = at.get(last) ?? 0;
-    lines.push({ name: `${a.name} (${view.unit})`, projected: false, balanceMicros: days.map((d) => (d <= last ? at.get(d) ?? null : null)) });
-    lines.push({
-      name: `${a.name} — projected`, projected: true,
-      balanceMicros: days.map((d) => (d < last ? null : Math.max(0, start - rate * daysBetween(last, d)))),
-    });
+    const projected = (d: string) => {
+      const expired = expiring.filter((b) => b.expiresOn! <= d).reduce((s, b) => s + b.expiringUnusedMicros, 0);
+      return Math.max(0, start - rate * daysBetween(last, d) - expired);
+    };
+    lines.push({ name: `${a.name} (${view.unit})`, account: a.name, projected: false, balanceMicros: days.map((d) => (d <= last ? at.get(d) ?? null : null)) });
+    lines.push({ name: `${a.name} — projected`, account: a.name, projected: true, balanceMicros: days.map((d) => (d < last ? null : projected(d))) });
   }
   return { days, lines };
 }

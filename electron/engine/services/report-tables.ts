@@ -68,7 +68,7 @@ function incidentTables(d: Extract<ReportData, { report: 'incidents' }>): Report
       rows: r.levelShifts.map((l) => [...spikeRow(l.spike), m(l.preMicros), m(l.runMicros), m(l.postMicros), l.explainedBy]),
     },
     {
-      name: 'top-ups', title: 'Top-ups in the window',
+      name: 'top-ups', title: 'Credit blocks bought in the window (top-ups, auto-recharges, purchases)',
       headers: ['block', 'account', 'purchased on', 'amount', 'unit', 'kind'],
       rows: r.topUps.map((t) => [t.blockName, t.accountName, t.purchasedOn, m(t.amountMicros), t.unit, t.kind]),
     },
@@ -97,6 +97,14 @@ function forecastTables(d: Extract<ReportData, { report: 'forecast' }>): ReportT
       name: 'accounts', title: 'Credit accounts',
       headers: ['account', 'unit', 'remaining', 'burn per day', 'runway (days)', 'dry on', 'overage'],
       rows: f.accounts.map((a) => [a.accountName, a.unit, m(a.remainingMicros), m(a.burnPerDayMicros), a.runwayDays, a.dryOn, m(a.overageMicros)]),
+    },
+    {
+      name: 'outlook', title: 'Simulated outlook (Monte Carlo): dry dates P10/P50/P90 and expected waste',
+      headers: ['scope', 'name', 'unit', 'dry P10', 'dry P50', 'dry P90', 'probability', 'expected unused at expiry', 'expected overage'],
+      rows: [
+        ...(f.simulation?.accounts ?? []).map((a): CsvCell[] => ['account', a.accountName, a.unit, a.p10, a.p50, a.p90, a.probDry, m(a.expectedWasteMicros), m(a.expectedOverageMicros)]),
+        ...(f.simulation?.blocks ?? []).map((b): CsvCell[] => ['block', b.name, b.unit, b.p10, b.p50, b.p90, b.probDryBeforeExpiry, m(b.expectedWasteMicros), null]),
+      ],
     },
     {
       name: 'burn', title: 'Balance per account and day (projected after the as-of day)',
@@ -138,10 +146,4 @@ export function reportTables(d: ReportData): ReportTable[] {
   }
 }
 
-/** Table names and titles without building the rows' data twice: the names are fixed per report. */
-export const TABLE_NAMES: Record<ReportData['report'], string[]> = {
-  reconciliation: ['periods', 'variances', 'causes', 'value', 'value-trends'],
-  incidents: ['incidents', 'spikes', 'unexplained', 'level-shifts', 'top-ups', 'new-models', 'probes'],
-  forecast: ['blocks', 'accounts', 'burn'],
-  summary: ['headline', 'spend', 'controls', 'frameworks', 'findings'],
-};
+export { REPORT_TABLES as TABLE_NAMES } from '../../../shared/api/report-types';

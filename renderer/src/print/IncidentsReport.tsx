@@ -91,14 +91,14 @@ export function IncidentsReport({ data }: { data: Data }) {
           { label: 'Spikes without an incident', value: String(r.unexplained.length), testId: 'unexplained-count' },
           { label: 'Excess without an incident', value: money(r.unexplained.reduce((s, u) => s + u.excessMicros, 0)) },
           { label: 'Level shifts (not spikes)', value: String(r.levelShifts.length) },
-          { label: 'Top-ups in the period', value: money(r.topUps.reduce((s, t) => s + t.amountMicros, 0)) },
+          { label: 'Credit bought in the period', value: money(r.topUps.reduce((s, t) => s + t.amountMicros, 0)) },
         ]}
       />
       <Section title="How spikes were found">
         <Notes items={r.method} />
       </Section>
       {r.incidents.map((i, k) => (
-        <IncidentBlock key={i.id} i={i} newPage={k === 0 || i.spendImpact} />
+        <IncidentBlock key={i.id} i={i} newPage={k > 0 && i.spendImpact} />
       ))}
       <Section title={`Spikes without an incident (${r.unexplained.length})`} newPage>
         <Table

@@ -66,7 +66,7 @@ export function ReconciliationReport({ data }: { data: Data }) {
   const within = r.variances.filter((x) => x.withinTolerance);
   return (
     <article className="report" data-report="reconciliation">
-      <ReportHeader meta={data.meta} subtitle={`${r.periods.length} period(s), ${r.accounts.length} account(s)`} />
+      <ReportHeader meta={data.meta} subtitle={`${r.periods.length} whole month(s), ${r.accounts.length} account(s)`} />
       {r.totals.map((t) => (
         <Tiles
           key={t.currency}

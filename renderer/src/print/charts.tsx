@@ -41,8 +41,15 @@ function marksPlugin(marks: Mark[]): Plugin<'bar'> {
         ctx.moveTo(px, chartArea.top);
         ctx.lineTo(px, chartArea.bottom);
         ctx.stroke();
+        ctx.setLineDash([]);
         ctx.font = '600 10px system-ui, sans-serif';
-        ctx.fillText(m.label, px + 3, chartArea.top + 11 + i * 12);
+        // Labels stack downwards so marks in the same bucket stay readable; a white box keeps them off the bars.
+        const y = chartArea.top + 2 + i * 13;
+        const w = ctx.measureText(m.label).width + 4;
+        ctx.fillStyle = 'rgba(255,255,255,0.85)';
+        ctx.fillRect(px + 2, y, w, 12);
+        ctx.fillStyle = m.color;
+        ctx.fillText(m.label, px + 4, y + 10);
         ctx.restore();
       });
     },
@@ -91,9 +98,9 @@ export function TimelineChart({ timeline, label, height = 220 }: { timeline: Tim
 /** Balance per account over the window, solid until the as-of day and dashed where projected. */
 export function ForecastChart({ chart, height = 240 }: { chart: ForecastView['chart']; height?: number }) {
   const config = useMemo((): ChartConfiguration<'line'> => {
+    // one colour per account: its history solid, its projection dashed
     const colors = new Map<string, string>();
-    const colorOf = (name: string) => {
-      const account = name.replace(/ — projected$/, '').replace(/ \([^)]*\)$/, '');
+    const colorOf = (account: string) => {
       if (!colors.has(account)) colors.set(account, PALETTE[colors.size % PALETTE.length]);
       return colors.get(account)!;
     };
@@ -102,7 +109,7 @@ export function ForecastChart({ chart, height = 240 }: { chart: ForecastView['ch
       data: {
         labels: chart.days,
         datasets: chart.lines.map((l) => ({
-          label: l.name, data: l.balanceMicros.map(dollars), borderColor: colorOf(l.name), borderDash: l.projected ? [6, 4] : undefined,
+          label: l.name, data: l.balanceMicros.map(dollars), borderColor: colorOf(l.account), borderDash: l.projected ? [6, 4] : undefined,
           pointRadius: 0, borderWidth: 1.5, spanGaps: false,
         })),
       },

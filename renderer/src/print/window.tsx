@@ -64,3 +64,6 @@ export function downloadText(name: string, text: string, type: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** For useQuery before the window is known: a promise that never settles, so nothing is asked yet. */
+export const pending = (): Promise<never> => new Promise<never>(() => undefined);

@@ -23,7 +23,9 @@ export function CreditsScreen() {
   const error = blocks.error ?? accounts.error ?? ledger.error;
   if (error) return <ErrorBox error={error} />;
   if (!ready) return <p className="muted">Loading the credit ledger…</p>;
-  const sel: Selection | undefined = selected ?? (accounts.data![0] ? { kind: 'account', id: accounts.data![0].id } : undefined);
+  // the pooled account is where a burn-down matters most, so it is shown first
+  const first = accounts.data!.find((a) => a.pooled) ?? accounts.data![0];
+  const sel: Selection | undefined = selected ?? (first ? { kind: 'account', id: first.id } : undefined);
   return (
     <div className="screen">
       <h1>
@@ -45,20 +47,22 @@ export function CreditsScreen() {
 
 function AccountsTable({ accounts, ledger, selected, onSelect }: { accounts: CreditAccount[]; ledger: LedgerReport; selected?: Selection; onSelect(s: Selection): void }) {
   const totals = (id: number) => ledger.accounts.filter((a) => a.accountId === id);
+  const runner = useRunner();
+  const toggle = (a: CreditAccount, patch: { pooled?: boolean; autoRecharge?: boolean }) =>
+    runner.run(() => api['account-update']({ id: a.id, ...patch }), (x) => `${x.name}: pool ${x.pooled ? 'shared' : 'dedicated'}, auto-recharge ${x.autoRecharge ? 'on' : 'off'}.`);
   return (
     <div className="table-wrap">
+      <RunnerStatus runner={runner} />
       <table className="data" aria-label="Credit accounts">
         <thead>
           <tr>
             <th>Account</th>
-            <th>Provider</th>
             <th>Pool</th>
             <th>Auto-recharge</th>
             <th className="num">Remaining</th>
-            <th className="num">Overage (post-pay)</th>
-            <th className="num">Unattributed spend</th>
-            <th className="num">Monthly budget</th>
-            <th />
+            <th className="num" title="usage beyond all credit, billed post-pay">Overage</th>
+            <th className="num">Unattributed</th>
+            <th className="num">Budget / month</th>
           </tr>
         </thead>
         <tbody>
@@ -66,22 +70,32 @@ function AccountsTable({ accounts, ledger, selected, onSelect }: { accounts: Cre
             const t = totals(a.id);
             const isSel = selected?.kind === 'account' && selected.id === a.id;
             return (
-              <tr key={a.id} className={isSel ? 'selected' : ''} data-testid={`account-${a.id}`}>
-                <td>{a.name}</td>
-                <td>{a.provider}</td>
-                <td>{a.pooled ? <Badge tone="warn">pooled · {a.workloads} workloads</Badge> : 'dedicated'}</td>
-                <td>{a.autoRecharge ? <span className="warn-text">on</span> : 'off'}</td>
+              <tr key={a.id} className={isSel ? 'ld-selected' : ''} data-testid={`account-${a.id}`}>
+                <td>
+                  <button className="ld-link" aria-pressed={isSel} onClick={() => onSelect({ kind: 'account', id: a.id })} aria-label={`Burn-down of ${a.name}`}>
+                    {a.name}
+                  </button>
+                  <span className="ld-sub">{a.provider}</span>
+                </td>
+                <td>
+                  <label>
+                    <input type="checkbox" checked={a.pooled} disabled={runner.busy} onChange={(e) => toggle(a, { pooled: e.target.checked })} aria-label={`${a.name} is a pooled account`} />{' '}
+                    {a.pooled ? <Badge tone="warn">pooled</Badge> : 'dedicated'}
+                    {a.pooled && <span className="ld-sub">{a.workloads} workloads share it</span>}
+                  </label>
+                </td>
+                <td>
+                  <label>
+                    <input type="checkbox" checked={a.autoRecharge} disabled={runner.busy} onChange={(e) => toggle(a, { autoRecharge: e.target.checked })} aria-label={`Auto-recharge on ${a.name}`} />{' '}
+                    {a.autoRecharge ? <span className="ld-warn-text">on</span> : 'off'}
+                  </label>
+                </td>
                 <td className="num" data-testid="account-remaining">
                   {t.map((x) => money(x.remainingMicros, x.unit)).join(' · ') || money(0, a.currency)}
                 </td>
-                <td className="num">{t.some((x) => x.overageMicros > 0) ? <span className="crit-text">{t.map((x) => money(x.overageMicros, x.unit)).join(' · ')}</span> : '—'}</td>
+                <td className="num">{t.some((x) => x.overageMicros > 0) ? <span className="ld-crit-text">{t.map((x) => money(x.overageMicros, x.unit)).join(' · ')}</span> : '—'}</td>
                 <td className="num">{a.spendMicros > 0 ? `${((a.unattributedMicros / a.spendMicros) * 100).toFixed(1)}%` : '—'}</td>
                 <td className="num">{money(a.monthlyBudgetMicros, a.currency)}</td>
-                <td>
-                  <button className="small" aria-pressed={isSel} onClick={() => onSelect({ kind: 'account', id: a.id })}>
-                    Burn-down
-                  </button>
-                </td>
               </tr>
             );
           })}
@@ -105,7 +119,6 @@ function BlocksTable({ blocks, selected, onSelect, onEdit }: { blocks: LedgerBlo
           <thead>
             <tr>
               <th>Block</th>
-              <th>Kind</th>
               <th className="num">Purchased</th>
               <th className="num">Consumed</th>
               <th className="num">Remaining</th>
@@ -120,16 +133,16 @@ function BlocksTable({ blocks, selected, onSelect, onEdit }: { blocks: LedgerBlo
             {blocks.map((b) => {
               const isSel = selected?.kind === 'block' && selected.id === b.blockId;
               return (
-                <tr key={b.blockId} className={isSel ? 'selected' : ''} data-testid={`block-row-${b.blockId}`}>
-                  <td>
-                    {b.name}
-                    <span className="sub">
+                <tr key={b.blockId} className={isSel ? 'ld-selected' : ''} data-testid={`block-row-${b.blockId}`}>
+                  <td className="ld-wrap" style={{ minWidth: 220 }}>
+                    <button className="ld-link" aria-pressed={isSel} onClick={() => onSelect({ kind: 'block', id: b.blockId })} aria-label={`Burn-down of ${b.name}`}>
+                      {b.name}
+                    </button>{' '}
+                    {b.kind === 'promotional' && <Badge tone="promotional">promotional</Badge>}
+                    <span className="ld-sub">
                       {b.accountName} · priority {b.priority} · {b.source}
                       {b.allocatedMicros > 0 ? ` · ${money(b.allocatedMicros, b.unit)} allocated` : ''}
                     </span>
-                  </td>
-                  <td>
-                    <Badge tone={b.kind}>{b.kind}</Badge>
                   </td>
                   <td className="num">{money(b.purchasedMicros, b.unit)}</td>
                   <td className="num">{money(b.consumedMicros, b.unit)}</td>
@@ -141,17 +154,16 @@ function BlocksTable({ blocks, selected, onSelect, onEdit }: { blocks: LedgerBlo
                     {days(b.runwayDays)}
                   </td>
                   <td>{b.expiresOn ?? 'never'}</td>
-                  <td className="num">{b.wasteForecastMicros > 0 ? <span className="warn-text">{money(b.wasteForecastMicros, b.unit)}</span> : '—'}</td>
-                  <td className="toolbar">
-                    <button className="small" aria-pressed={isSel} onClick={() => onSelect({ kind: 'block', id: b.blockId })} aria-label={`Burn-down of ${b.name}`}>
-                      Burn-down
-                    </button>
+                  <td className="num">{b.wasteForecastMicros > 0 ? <span className="ld-warn-text">{money(b.wasteForecastMicros, b.unit)}</span> : '—'}</td>
+                  <td>
+                    <div className="ld-row-actions">
                     <button className="small" onClick={() => onEdit(b)} aria-label={`Edit ${b.name}`}>
                       Edit
                     </button>
-                    <button className="small danger" onClick={() => retire(b)} disabled={runner.busy} aria-label={`Retire ${b.name}`}>
+                    <button className="small ld-danger" onClick={() => retire(b)} disabled={runner.busy} aria-label={`Retire ${b.name}`}>
                       Retire
                     </button>
+                    </div>
                   </td>
                 </tr>
               );

@@ -30,7 +30,10 @@ export function BlockForm({ accounts, editing, onDone }: { accounts: CreditAccou
   async function submit(e: FormEvent) {
     e.preventDefault();
     const amountMicros = parseAmount(amount);
-    if (amountMicros === null) return runner.run(async () => ({ ok: false, error: { code: 'invalid-argument', message: 'Enter the amount as a number, e.g. 25000 or 25,000.50.' } }));
+    if (amountMicros === null) {
+      await runner.run(async () => ({ ok: false, error: { code: 'invalid-argument', message: 'Enter the amount as a number, e.g. 25000 or 25,000.50.' } }));
+      return;
+    }
     const common = {
       name: name.trim(),
       kind,
@@ -48,7 +51,7 @@ export function BlockForm({ accounts, editing, onDone }: { accounts: CreditAccou
   }
 
   return (
-    <form className="form" onSubmit={submit} aria-label={editing ? `Edit ${editing.name}` : 'New credit block'}>
+    <form className="ld-form" onSubmit={submit} aria-label={editing ? `Edit ${editing.name}` : 'New credit block'}>
       <Field label="Credit account">
         {(id) => (
           <select id={id} value={accountId} disabled={!!editing} onChange={(e) => setAccountId(Number(e.target.value))}>
@@ -89,7 +92,7 @@ export function BlockForm({ accounts, editing, onDone }: { accounts: CreditAccou
         {(id) => <input id={id} type="number" min={0} max={1000} value={priority} onChange={(e) => setPriority(e.target.value)} />}
       </Field>
       <Field label="Source reference">{(id) => <input id={id} value={sourceRef} onChange={(e) => setSourceRef(e.target.value)} placeholder="invoice number" />}</Field>
-      <div className="form-actions">
+      <div className="ld-form-actions">
         <button className="primary" type="submit" disabled={runner.busy}>
           {editing ? 'Save block' : 'Create block'}
         </button>

@@ -58,6 +58,10 @@ function markersPlugin(marks: Marks): Plugin<'line'> {
   };
 }
 
+function colour(isAccount: boolean, k: number): string {
+  return isAccount && k === 0 ? '#0f172a' : PALETTE[(k + (isAccount ? -1 : 0) + PALETTE.length) % PALETTE.length];
+}
+
 /** Days sampled weekly when the range is long, keeping the last day; markers snap to the next sample. */
 function sample(days: string[]): number[] {
   const step = days.length > 120 ? 7 : 1;
@@ -67,7 +71,9 @@ function sample(days: string[]): number[] {
 export function BurnDownChart({ view, height = 300 }: { view: BurnView; height?: number }) {
   const config = useMemo<ChartConfiguration>(() => {
     const idx = sample(view.days);
-    const labels = idx.map((i) => view.days[i]);
+    const fidx = sample(view.forecastDays);
+    const labels = [...idx.map((i) => view.days[i]), ...fidx.map((i) => view.forecastDays[i])];
+    const gap = fidx.map(() => null);
     const snap = (day: string) => {
       const k = labels.findIndex((l) => l >= day);
       return k === -1 ? labels.length - 1 : k;
@@ -81,15 +87,28 @@ export function BurnDownChart({ view, height = 300 }: { view: BurnView; height?:
       type: 'line',
       data: {
         labels,
-        datasets: view.lines.map((l, k) => ({
-          label: l.name,
-          data: idx.map((i) => (l.balanceMicros[i] ?? 0) / 1e6),
-          borderColor: isAccount && k === 0 ? '#0f172a' : PALETTE[(k + (isAccount ? -1 : 0) + PALETTE.length) % PALETTE.length],
-          backgroundColor: isAccount && k === 0 ? '#0f172a' : PALETTE[(k + (isAccount ? -1 : 0) + PALETTE.length) % PALETTE.length],
-          borderWidth: isAccount && k === 0 ? 3 : 1.5,
-          pointRadius: 0,
-          tension: 0.1,
-        })),
+        datasets: [
+          ...view.lines.map((l, k) => ({
+            label: l.name,
+            data: [...idx.map((i) => (l.balanceMicros[i] ?? 0) / 1e6), ...gap],
+            borderColor: colour(isAccount, k),
+            backgroundColor: colour(isAccount, k),
+            borderWidth: isAccount && k === 0 ? 3 : 1.5,
+            pointRadius: 0,
+            tension: 0.1,
+          })),
+          // the forecast continues the first line (the block, or the account total) from its last recorded day
+          ...view.lines.slice(0, 1).filter(() => fidx.length > 0).map((l) => ({
+            label: 'Forecast at the current burn',
+            data: [...idx.map((_, j) => (j === idx.length - 1 ? (l.balanceMicros[idx[j]] ?? 0) / 1e6 : null)), ...fidx.map((i) => (l.forecastMicros[i] ?? 0) / 1e6)],
+            borderColor: colour(isAccount, 0),
+            backgroundColor: 'transparent',
+            borderDash: [6, 4],
+            borderWidth: 2,
+            pointRadius: 0,
+            tension: 0,
+          })),
+        ],
       },
       options: {
         interaction: { mode: 'index', intersect: false },
@@ -106,5 +125,5 @@ export function BurnDownChart({ view, height = 300 }: { view: BurnView; height?:
     };
   }, [view]);
   const what = view.scope === 'account' ? `account ${view.name}` : `credit block ${view.name}`;
-  return <ChartCanvas config={config} label={`Burn-down of ${what} with threshold lines and expiry markers`} height={height} />;
+  return <ChartCanvas config={config} label={`Burn-down of ${what} with its forecast, threshold lines and expiry markers`} height={height} />;
 }

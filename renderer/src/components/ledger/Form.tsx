@@ -9,16 +9,16 @@ import './ledger.css';
 export function Field({ label, hint, children }: { label: string; hint?: string; children: (id: string) => ReactNode }) {
   const id = useId();
   return (
-    <div className="field">
+    <div className="ld-field">
       <label htmlFor={id}>{label}</label>
       {children(id)}
-      {hint && <span className="hint">{hint}</span>}
+      {hint && <span className="ld-hint">{hint}</span>}
     </div>
   );
 }
 
 export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
-  return <span className={`badge ${tone}`}>{children}</span>;
+  return <span className={`ld-badge ld-${tone}`}>{children}</span>;
 }
 
 export interface Runner {
@@ -63,7 +63,7 @@ export function RunnerStatus({ runner }: { runner: Runner }) {
     <>
       {runner.error && <ErrorBox error={runner.error} />}
       {runner.notice && (
-        <div className="notice" role="status">
+        <div className="ld-notice" role="status">
           {runner.notice}
         </div>
       )}

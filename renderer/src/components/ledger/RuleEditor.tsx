@@ -14,16 +14,16 @@ import { money } from './format';
  */
 
 type Draft = Omit<AttributionRule, 'id' | 'workloadPath'> & { id: number | null; key: string };
-const PATTERNS = ['provider', 'accountPattern', 'projectPattern', 'apiKeyPattern', 'tagKey', 'tagValuePattern', 'modelPattern'] as const;
+/** In the order an analyst fills them: most rules key on provider and project or key. The tag is one "key=value" field. */
+const PATTERNS = ['provider', 'projectPattern', 'apiKeyPattern', 'modelPattern', 'accountPattern'] as const;
 const HEAD: Record<(typeof PATTERNS)[number], string> = {
   provider: 'Provider',
   accountPattern: 'Account',
-  projectPattern: 'Project / workspace',
+  projectPattern: 'Project',
   apiKeyPattern: 'API key',
-  tagKey: 'Tag key',
-  tagValuePattern: 'Tag value',
   modelPattern: 'Model',
 };
+const WIDTH: Record<(typeof PATTERNS)[number], number> = { provider: 62, projectPattern: 86, apiKeyPattern: 86, modelPattern: 72, accountPattern: 60 };
 
 function toDraft(r: AttributionRule): Draft {
   const { workloadPath: _p, ...rest } = r;
@@ -78,17 +78,18 @@ export function RuleEditor({ rules, workloads }: { rules: AttributionRule[]; wor
       <RunnerStatus runner={runner} />
       {preview.error && <ErrorBox error={preview.error} />}
       <div className="table-wrap">
-        <table className="data" aria-label="Attribution rules">
+        <table className="data ld-rules" aria-label="Attribution rules">
           <thead>
             <tr>
               <th>Workload</th>
-              <th>Priority</th>
-              {PATTERNS.map((p) => (
+              <th className="num" title="spend the rule matches in the preview">Matched</th>
+              <th title="lower wins">Prio.</th>
+              {PATTERNS.slice(0, 4).map((p) => (
                 <th key={p}>{HEAD[p]}</th>
               ))}
+              <th title="tag key=value pattern">Tag k=v</th>
+              <th>{HEAD.accountPattern}</th>
               <th>On</th>
-              <th className="num">Matched spend</th>
-              <th />
             </tr>
           </thead>
           <tbody>
@@ -98,12 +99,12 @@ export function RuleEditor({ rules, workloads }: { rules: AttributionRule[]; wor
           </tbody>
         </table>
       </div>
-      <div className="toolbar" style={{ marginTop: 10 }}>
+      <div className="ld-toolbar" style={{ marginTop: 10 }}>
         <button onClick={add}>Add rule</button>
         <button onClick={() => runner.run(() => api['rules-apply']({}), (r) => `Re-attributed ${r.rows.toLocaleString('en-US')} usage rows; ${r.changed.toLocaleString('en-US')} changed workload.`)} disabled={runner.busy}>
           Re-attribute usage with saved rules
         </button>
-        <span className="spacer" />
+        <span className="ld-spacer" />
         {preview.data && <PreviewSummary p={preview.data} />}
       </div>
       {preview.data && preview.data.topUnattributed.length > 0 && <Unmatched p={preview.data} />}
@@ -118,38 +119,57 @@ function RuleRow(props: { d: Draft; index: number; workloads: WorkloadRow[]; pre
   return (
     <tr data-testid={`rule-${d.key}`}>
       <td>
-        <select aria-label={label('workload')} value={d.workloadId} onChange={(e) => onChange({ workloadId: Number(e.target.value) })}>
+        <select aria-label={label('workload')} style={{ maxWidth: 150 }} value={d.workloadId} onChange={(e) => onChange({ workloadId: Number(e.target.value) })}>
           {workloads.map((w) => (
             <option key={w.id} value={w.id}>
               {[w.department, w.application, w.agent].filter(Boolean).join(' › ')}
               {w.environment !== 'production' ? ` (${w.environment})` : ''}
+              {w.retired ? ' (retired: its rules do not match)' : ''}
             </option>
           ))}
         </select>
       </td>
-      <td>
-        <input aria-label={label('priority')} type="number" min={0} style={{ width: 64 }} value={d.priority} onChange={(e) => onChange({ priority: Number(e.target.value) })} />
-      </td>
-      {PATTERNS.map((p) => (
-        <td key={p}>
-          <input aria-label={label(HEAD[p])} style={{ width: p === 'tagKey' ? 80 : 130 }} value={d[p] ?? ''} placeholder="any" onChange={(e) => onChange({ [p]: e.target.value === '' ? null : e.target.value })} />
-        </td>
-      ))}
-      <td>
-        <input aria-label={label('enabled')} type="checkbox" checked={d.enabled} onChange={(e) => onChange({ enabled: e.target.checked })} />
-      </td>
       <td className="num" data-testid="matched">
         {matched ? money(matched.matchedMicros, preview!.currency) : '…'}
       </td>
-      <td className="toolbar">
+      <td>
+        <input aria-label={label('priority')} inputMode="numeric" style={{ width: 40 }} value={d.priority} onChange={(e) => onChange({ priority: Number(e.target.value.replace(/\D/g, '')) || 0 })} />
+      </td>
+      {PATTERNS.map((p) => (
+        <td key={p}>
+          <input aria-label={label(HEAD[p])} style={{ width: WIDTH[p] }} value={d[p] ?? ''} placeholder="any" onChange={(e) => onChange({ [p]: e.target.value === '' ? null : e.target.value })} />
+        </td>
+      )).flatMap((cell, i) => (i === 3 ? [cell, <td key="tag"><TagInput label={label('tag')} tagKey={d.tagKey} tagValue={d.tagValuePattern} onChange={onChange} /></td>] : [cell]))}
+      <td>
+        <div className="ld-row-actions">
+        <input aria-label={label('enabled')} type="checkbox" checked={d.enabled} onChange={(e) => onChange({ enabled: e.target.checked })} />
         <button className="small primary" disabled={!dirty || busy} onClick={props.onSave}>
           Save
         </button>
-        <button className="small danger" disabled={busy} onClick={props.onDelete} aria-label={label('delete')}>
+        <button className="small ld-danger" disabled={busy} onClick={props.onDelete} aria-label={label('delete')}>
           Delete
         </button>
+        </div>
       </td>
     </tr>
+  );
+}
+
+/** "app=ci-*" edits tagKey and tagValuePattern together; the raw text is kept while typing. */
+function TagInput({ label, tagKey, tagValue, onChange }: { label: string; tagKey: string | null; tagValue: string | null; onChange(p: Partial<Draft>): void }) {
+  const [raw, setRaw] = useState(tagKey === null ? '' : `${tagKey}=${tagValue ?? '*'}`);
+  return (
+    <input
+      aria-label={label}
+      style={{ width: 88 }}
+      value={raw}
+      placeholder="any"
+      onChange={(e) => {
+        setRaw(e.target.value);
+        const [k, ...v] = e.target.value.split('=');
+        onChange({ tagKey: k.trim() || null, tagValuePattern: v.length > 0 && v.join('=').trim() !== '' ? v.join('=').trim() : null });
+      }}
+    />
   );
 }
 
@@ -157,7 +177,7 @@ function PreviewSummary({ p }: { p: RulePreview }) {
   const share = p.totalMicros > 0 ? (p.unattributedMicros / p.totalMicros) * 100 : 0;
   return (
     <span data-testid="rules-preview-summary">
-      Unattributed: <strong className={share > 10 ? 'crit-text' : share > 2 ? 'warn-text' : 'ok-text'}>{money(p.unattributedMicros, p.currency)}</strong> of {money(p.totalMicros, p.currency)} ({share.toFixed(1)}%) ·{' '}
+      Unattributed: <strong className={share > 10 ? 'ld-crit-text' : share > 2 ? 'ld-warn-text' : 'ld-ok-text'}>{money(p.unattributedMicros, p.currency)}</strong> of {money(p.totalMicros, p.currency)} ({share.toFixed(1)}%) ·{' '}
       {p.wouldChangeRows.toLocaleString('en-US')} stored rows would change workload
     </span>
   );

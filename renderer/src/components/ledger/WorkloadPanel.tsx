@@ -51,7 +51,7 @@ export function WorkloadForm({ workload, onDone }: { workload?: WorkloadRow; onD
   }
 
   return (
-    <form className="form" onSubmit={submit} aria-label={workload ? 'Edit workload' : 'New workload'}>
+    <form className="ld-form" onSubmit={submit} aria-label={workload ? 'Edit workload' : 'New workload'}>
       <Field label="Department">{(id) => <input id={id} value={department} onChange={(e) => setDepartment(e.target.value)} required />}</Field>
       <Field label="Application">{(id) => <input id={id} value={application} onChange={(e) => setApplication(e.target.value)} required />}</Field>
       <Field label="Agent" hint="empty for the application itself">{(id) => <input id={id} value={agent} onChange={(e) => setAgent(e.target.value)} />}</Field>
@@ -60,12 +60,12 @@ export function WorkloadForm({ workload, onDone }: { workload?: WorkloadRow; onD
       <Field label="Owner contact">{(id) => <input id={id} value={ownerContact} onChange={(e) => setOwnerContact(e.target.value)} placeholder="email" />}</Field>
       <Field label="Tags" hint="key=value, key=value">{(id) => <input id={id} value={tags} onChange={(e) => setTags(e.target.value)} />}</Field>
       <Field label="Critical">{(id) => <input id={id} type="checkbox" checked={critical} onChange={(e) => setCritical(e.target.checked)} />}</Field>
-      <div className="form-actions">
+      <div className="ld-form-actions">
         <button className="primary" type="submit" disabled={runner.busy}>
           {workload ? 'Save workload' : 'Create workload'}
         </button>
         {workload && (
-          <button type="button" className="danger" disabled={runner.busy} onClick={() => runner.run(() => api['workload-update']({ id: workload.id, retired: !workload.retired }), workload.retired ? 'Workload restored.' : 'Workload retired.')}>
+          <button type="button" className="ld-danger" disabled={runner.busy} onClick={() => runner.run(() => api['workload-update']({ id: workload.id, retired: !workload.retired }), workload.retired ? 'Workload restored.' : 'Workload retired.')}>
             {workload.retired ? 'Restore' : 'Retire'}
           </button>
         )}
@@ -119,7 +119,7 @@ export function AllocationsEditor({ workload, allocations, blocks }: { workload:
               <td className="num">{money(a.effectiveMicros, a.unit)}</td>
               <td className="num">{money(a.leftMicros, a.unit)}</td>
               <td>
-                <button className="small danger" onClick={() => runner.run(() => api['allocation-delete']({ id: a.id }), 'Allocation removed.')} aria-label={`Remove allocation on ${a.blockName}`}>
+                <button className="small ld-danger" onClick={() => runner.run(() => api['allocation-delete']({ id: a.id }), 'Allocation removed.')} aria-label={`Remove allocation on ${a.blockName}`}>
                   Remove
                 </button>
               </td>
@@ -127,7 +127,7 @@ export function AllocationsEditor({ workload, allocations, blocks }: { workload:
           ))}
         </tbody>
       </table>
-      <form className="form" onSubmit={add} aria-label="New allocation" style={{ marginTop: 10 }}>
+      <form className="ld-form" onSubmit={add} aria-label="New allocation" style={{ marginTop: 10 }}>
         <Field label="Block">
           {(id) => (
             <select id={id} value={blockId} onChange={(e) => setBlockId(Number(e.target.value))}>
@@ -148,7 +148,7 @@ export function AllocationsEditor({ workload, allocations, blocks }: { workload:
           )}
         </Field>
         <Field label={mode === 'percent' ? 'Percent' : 'Amount'}>{(id) => <input id={id} value={share} onChange={(e) => setShare(e.target.value)} inputMode="decimal" required />}</Field>
-        <div className="form-actions">
+        <div className="ld-form-actions">
           <button type="submit" disabled={runner.busy}>
             Allocate
           </button>

@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import type { Engine } from '../engine/engine';
 import { APP_ORIGIN, printWindowOptions } from './security';
 import { z } from 'zod';
+import { pdfHeaderFooter } from '../engine/services/pdf';
+import { REPORT_KINDS, type ReportKind } from '../../shared/api/report-types';
 
 const PrintArgs = z
   .object({
-    route: z.string().regex(/^\/print\/[a-z-]+$/, 'expected a print route like /print/summary'),
+    route: z.enum(REPORT_KINDS.map((k) => `/print/${k}`) as [string, ...string[]], { message: 'expected a report print route like /print/summary' }),
     query: z.record(z.string(), z.string().max(64)).default({}),
     suggestedName: z.string().max(120).default('drawdown-report.pdf'),
   })
@@ -34,7 +36,15 @@ export function registerPrintToPdf(
       const qs = new URLSearchParams(query).toString();
       await win.loadURL(`${devServerUrl ?? APP_ORIGIN}/index.html#${route}${qs ? `?${qs}` : ''}`);
       await waitReady(win, 30_000);
-      const pdf = await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4', preferCSSPageSize: true, displayHeaderFooter: false });
+      // the same header (report, period) and "Page X of Y" footer as the headless PDFs of the CLI
+      const report = route.slice('/print/'.length) as ReportKind;
+      const pdf = await win.webContents.printToPDF({
+        printBackground: true,
+        pageSize: 'A4',
+        displayHeaderFooter: true,
+        ...pdfHeaderFooter(report, query.from ?? '', query.to ?? ''),
+        margins: { top: 0.71, bottom: 0.63, left: 0.55, right: 0.55 },
+      });
       const owner = parent();
       const target = owner
         ? await dialog.showSaveDialog(owner, { title: 'Export report', defaultPath: suggestedName, filters: [{ name: 'PDF', extensions: ['pdf'] }] })

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from '../../electron/engine/db/open';
+import { SCHEMA_VERSION } from '../../electron/engine/db/migrations';
 import { createAuditRepo } from '../../electron/engine/repos/audit';
 import { removeStalePartials } from '../../electron/engine/services/backup';
 import { ROWS_OF_FILE_SQL } from './fixtures';
@@ -101,9 +102,12 @@ export function checkRestore(live: string, x: Expect): Outcome {
   });
 }
 
-/** migration to the test schema 2: still at its old version without the new table, or at 2 with all of it */
-export function checkMigration(file: string, from: 0 | 1, x: Expect): Outcome {
-  // not openDatabase: the product refuses schema 2, which only the test build knows
+/**
+ * migration from 0 (a fresh file) or from the current schema to the test build's one more: still at
+ * its old version without the new table, or at the test version with all of it
+ */
+export function checkMigration(file: string, from: number, x: Expect): Outcome {
+  // not openDatabase: the product refuses the test version, which only the test build knows
   if (from === 0 && !fs.existsSync(file)) return 'none'; // killed before the file was created
   let db: Database.Database;
   try {
@@ -118,9 +122,9 @@ export function checkMigration(file: string, from: 0 | 1, x: Expect): Outcome {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
     const big = tables.includes('fault_big') ? n(db, 'SELECT count(*) AS n FROM fault_big') : null;
     const base = tables.includes('usage_records') ? n(db, ROWS_OF_FILE_SQL, 'base.csv') : 0;
-    if (from === 1 && base !== x.baseRows) return { corrupt: `base rows ${base}` };
-    if (version === from && big === null && (from === 1 || tables.length === 0)) return 'none';
-    if (version === 2 && big === x.migrationRows && tables.includes('usage_records')) return 'all';
+    if (from !== 0 && base !== x.baseRows) return { corrupt: `base rows ${base}` };
+    if (version === from && big === null && (from !== 0 || tables.length === 0)) return 'none';
+    if (version === SCHEMA_VERSION + 1 && big === x.migrationRows && tables.includes('usage_records')) return 'all';
     return { corrupt: `user_version ${version}, fault_big ${big}, ${tables.length} tables` };
   } finally {
     db.close();

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FORMATS, type CustomMapping } from '../../electron/engine/import/formats';
+import { FORMATS, customFormat, type CustomMapping, type FormatDef } from '../../electron/engine/import/formats';
 import { parseCsv, type Delimiter } from '../../electron/engine/import/csv';
 import type { ImportKind } from '../../electron/engine/import/types';
 
@@ -23,11 +23,9 @@ export interface ImporterSample {
   format?: string;
   mapping?: CustomMapping;
   header: string[];
-  /** real data rows of the fixture, in header order */
+  /** the fixture's data rows that its importer accepts (fixtures also hold deliberately bad rows), in header order */
   rows: string[][];
   delimiter: Delimiter;
-  /** columns whose values the format requires (indexes into header) */
-  required: number[];
 }
 
 const FIXTURE_OF: Record<string, string> = {
@@ -54,8 +52,12 @@ function readFixture(file: string): { header: string[]; rows: string[][]; delimi
   return { header: head.cells.map((h) => h.replace(/^\uFEFF/, '')), rows, delimiter };
 }
 
-function normalize(h: string): string {
-  return h.replace(/^\uFEFF/, '').trim().replace(/^\*/, '').trim().toLowerCase();
+/** Keeps the rows the format maps to a record. */
+function accepted(def: FormatDef, header: string[], rows: string[][]): string[][] {
+  const mapper = def.prepare(header.map((h) => h.trim()));
+  const ok = rows.filter((r, i) => mapper(r, i + 2).ok === true);
+  if (ok.length === 0) throw new Error(`no row of the ${def.info.id} fixture maps`);
+  return ok;
 }
 
 let cache: ImporterSample[] | null = null;
@@ -67,20 +69,16 @@ export function importerSamples(): ImporterSample[] {
   for (const def of FORMATS) {
     const id = def.info.id;
     const fx = readFixture(FIXTURE_OF[id] ?? `${id}.csv`);
-    const norm = fx.header.map(normalize);
-    const required = def.required.map((alts) => norm.findIndex((h) => alts.some((a) => normalize(a) === h))).filter((i) => i >= 0);
-    out.push({ id, kind: def.info.kind, format: id, header: fx.header, rows: fx.rows, delimiter: fx.delimiter, required });
+    out.push({ id, kind: def.info.kind, format: id, header: fx.header, rows: accepted(def, fx.header, fx.rows), delimiter: fx.delimiter });
   }
   const custom = readFixture('custom-semicolon.csv');
-  const mapped = new Set(Object.values(CUSTOM_MAPPING.columns));
   out.push({
     id: 'custom',
     kind: 'usage',
     mapping: CUSTOM_MAPPING,
     header: custom.header,
-    rows: custom.rows,
+    rows: accepted(customFormat(CUSTOM_MAPPING), custom.header, custom.rows),
     delimiter: custom.delimiter,
-    required: custom.header.map((h, i) => (mapped.has(h) ? i : -1)).filter((i) => i >= 0),
   });
   cache = out;
   return out;

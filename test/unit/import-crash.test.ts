@@ -153,6 +153,13 @@ describe('import crash safety (SIGKILL mid-import)', () => {
         // the secondary indexes exist whatever the moment of the kill (they are rebuilt inside the transaction)
         const indexes = (reopened.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage_records' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((x) => x.name);
         expect(indexes).toEqual(['usage_account_day', 'usage_day', 'usage_import', 'usage_key_day', 'usage_workload_day']);
+        // so does the trigger that keeps usage_daily, and usage_daily agrees with the rows (migration 2, when present)
+        const hasDaily = reopened.prepare("SELECT 1 FROM sqlite_master WHERE name = 'usage_daily'").get() !== undefined;
+        if (hasDaily) {
+          expect(reopened.prepare("SELECT 1 AS ok FROM sqlite_master WHERE type = 'trigger' AND name = 'usage_daily_insert'").get()).toEqual({ ok: 1 });
+          const daily = reopened.prepare('SELECT sum(rows) AS n FROM usage_daily').get() as { n: number };
+          expect(daily.n).toBe(1000 + rows);
+        }
         expect(createAuditRepo(reopened, () => '').verify().ok).toBe(true);
         if (r.finished) expect(rows).toBe(ROWS);
         outcomes.push({ run, mode: worker === '-' ? 'inline' : 'worker', killedAt: r.killedAt, rows, finished: r.finished });

@@ -126,6 +126,28 @@ describe('pipeline with an injected parser', () => {
     expect((db.prepare('SELECT count(*) AS n FROM imports').get() as { n: number }).n).toBe(0);
   });
 
+  it('bulk mode drops and rebuilds the secondary indexes and the usage_daily trigger inside the transaction; the schema ends identical', async () => {
+    const { run, db } = setup();
+    const schema = () => db.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name").all();
+    const before = schema();
+    const daily = () => db.prepare('SELECT sum(rows) AS r, sum(billed_micros) AS b FROM usage_daily').get() as { r: number | null; b: number | null };
+    const usage = () => db.prepare('SELECT count(*) AS r, sum(billed_cost_micros) AS b FROM usage_records').get() as { r: number; b: number };
+    await run(['x1', 'x2'], { deferIndexes: false });
+    const bulk = await run(Array.from({ length: 50 }, (_, i) => `b${i}`), { deferIndexes: true });
+    expect(bulk.rowsImported).toBe(50);
+    expect(schema()).toEqual(before);
+    expect(daily()).toEqual(usage());
+    // refused and cancelled bulk imports restore them too (rollback)
+    const refused = await run(['c1', 'c2', 'c3'], { deferIndexes: true, bad: [3] });
+    expect(refused.status).toBe('refused');
+    expect(schema()).toEqual(before);
+    // and the trigger works again for the next row-by-row import
+    await run(['d1'], { deferIndexes: false });
+    expect(daily()).toEqual(usage());
+    expect(usage().r).toBe(53);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('creates one credit account per (provider, billing account) and reuses it', async () => {
     const { run, db } = setup();
     await run(['a', 'b']);

@@ -14,13 +14,14 @@ import type { RejectsWriter } from './store-rejects';
 import type { InvoiceLineRecord, IncidentRecord } from '../../../shared/domain';
 import { parseDecimal } from '../../../shared/money';
 import { MAX_LISTED_ERRORS } from '../../../shared/api/imports';
+import { REBUILD_USAGE_DAILY } from '../db/migrations/002-usage-daily';
 
 export interface WriterOptions {
   importId: number;
   onError: 'reject' | 'skip';
   now: string;
   rejects: RejectsWriter | null;
-  /** drop the secondary usage indexes for the bulk insert and rebuild them in finish() (same transaction) */
+  /** bulk mode: drop the secondary usage indexes and the usage_daily trigger, rebuild both in finish() (same transaction) */
   deferIndexes?: boolean;
 }
 
@@ -40,6 +41,8 @@ export interface WriterStats {
 }
 
 const SECONDARY_USAGE_INDEXES = ['usage_day', 'usage_import', 'usage_account_day', 'usage_workload_day', 'usage_key_day'];
+/** the trigger of migration 2 that adds each inserted usage row to usage_daily */
+const DAILY_INSERT_TRIGGER = 'usage_daily_insert';
 
 const isCurrencyCode = (s: string) => /^[A-Z]{3}$/.test(s);
 
@@ -78,6 +81,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
   /** after the first bad row in 'reject' mode nothing more is written (the file will be refused) */
   let writing = true;
   let droppedIndexes: string[] | null = null;
+  let droppedTrigger: string | null = null;
 
   // ---- usage -------------------------------------------------------------------------------
   let usageInsert: ReturnType<Db['prepare']> | null = null;
@@ -95,13 +99,21 @@ export function createWriter(db: Db, opts: WriterOptions) {
      VALUES (?, ?, 'purchased', ?, ?, ?, ?, ?, ?, 0, 'focus-purchase', ?, ${importId}, ?)`,
   );
 
+  /**
+   * Bulk mode: the secondary indexes are dropped and rebuilt once (sorted) in finish(), and the
+   * per-row trigger that keeps usage_daily (migration 2) is dropped and usage_daily rebuilt in one
+   * statement — all inside the import's transaction, so a crash or a rollback restores both.
+   */
   function deferIndexes(): void {
     const rows = db
-      .prepare<[], { name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage_records' AND sql IS NOT NULL`)
+      .prepare<[], { type: string; name: string; sql: string }>(
+        `SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'usage_records' AND sql IS NOT NULL AND type IN ('index', 'trigger')`,
+      )
       .all()
-      .filter((r) => SECONDARY_USAGE_INDEXES.includes(r.name));
-    for (const r of rows) db.exec(`DROP INDEX "${r.name}"`);
-    droppedIndexes = rows.map((r) => r.sql);
+      .filter((r) => (r.type === 'index' && SECONDARY_USAGE_INDEXES.includes(r.name)) || (r.type === 'trigger' && r.name === DAILY_INSERT_TRIGGER));
+    for (const r of rows) db.exec(`DROP ${r.type === 'index' ? 'INDEX' : 'TRIGGER'} "${r.name}"`);
+    droppedIndexes = rows.filter((r) => r.type === 'index').map((r) => r.sql);
+    droppedTrigger = rows.find((r) => r.type === 'trigger')?.sql ?? null;
   }
 
   function prepareUsage(): void {
@@ -294,6 +306,11 @@ export function createWriter(db: Db, opts: WriterOptions) {
       if (droppedIndexes) {
         for (const sql of droppedIndexes) db.exec(sql);
         droppedIndexes = null;
+      }
+      if (droppedTrigger) {
+        db.exec(REBUILD_USAGE_DAILY);
+        db.exec(droppedTrigger);
+        droppedTrigger = null;
       }
       stats.unknownModels = [...unknownModels];
     },

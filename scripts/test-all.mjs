@@ -50,8 +50,36 @@ run('end-to-end (Playwright, Chromium)', 'npx', ['playwright', 'test'], pwReport
   skipped: j.stats.skipped,
 }));
 
-// In CI the type-check and the lint count as one test each, so the closing tally covers them too.
+/** Runs a script that ends with its own "N passed, N failed" line, echoing it, and adds that tally. */
+function runTally(name, args) {
+  console.log(`\n=== ${name} ===`);
+  if (!fs.existsSync(args[0])) {
+    console.log(`${name}: ${args[0]} is missing; counting one failure.`);
+    failed += 1;
+    return;
+  }
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 256 * 1024 * 1024 });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  const lines = (r.stdout ?? '').trim().split('\n').reverse();
+  const m = lines.map((l) => /^(?:\w+: )?(\d+) passed, (\d+) failed/.exec(l.trim())).find(Boolean);
+  if (!m) {
+    // a check without a tally of its own counts as one test, passed when it exits 0
+    if (r.status === 0) passed += 1;
+    else failed += 1;
+    console.log(`${name}: ${r.status === 0 ? 'passed' : `FAILED (exit ${r.status})`}`);
+    return;
+  }
+  passed += Number(m[1]);
+  failed += Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0);
+}
+
+// In CI: the fault and fuzz suites at reduced counts, the Electron security scan, and the
+// type-check and lint (one test each), so the closing tally covers all of them.
 if (process.argv.includes('--with-static-checks')) {
+  runTally('faults (kill at random points, reduced count)', ['scripts/test-faults.mjs', '--trials', process.env.FAULT_TRIALS ?? '24']);
+  runTally('fuzz (hostile CSVs and HTTP, reduced count)', ['scripts/test-fuzz.mjs', '--runs', process.env.FUZZ_RUNS ?? '300']);
+  runTally('Electron security scan (Electronegativity)', ['scripts/scan-electron.mjs']);
   for (const [name, args] of [
     ['type-check (tsc, node and web)', ['run', '-s', 'typecheck']],
     ['lint (eslint)', ['run', '-s', 'lint']],

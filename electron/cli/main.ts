@@ -10,7 +10,7 @@ function help(): string {
     'Usage: drawdown <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.usage.padEnd(70)} ${c.summary}`),
+    ...commands.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
     '',
     'The database defaults to the desktop app\'s (userData/drawdown.db); --db PATH or DRAWDOWN_DB override it.',
     'Exit codes: 0 success, 1 the work was refused (reason on stderr), 2 usage error.',

@@ -1,5 +1,5 @@
 /**
- * Import benchmark: `node scripts/run-ts.mjs bench/import.ts [--rows N] [--inline] [--no-parse-thread] [--keep]`
+ * Import benchmark: `node scripts/run-ts.mjs bench/import.ts [--rows N] [--inline] [--no-parse-thread] [--defer-indexes auto|always|never] [--keep]`
  * (cwd = project root; `npm run bench:import`).
  *
  * Generates an OpenAI-style usage export (the 24-column header of FORMATS.md, realistic values)
@@ -36,6 +36,8 @@ function args() {
     inline: a.includes('--inline'),
     parseThread: !a.includes('--no-parse-thread'),
     keep: a.includes('--keep'),
+    /** bulk mode: rebuild the secondary indexes and usage_daily once ('always'), keep them up to date row by row ('never'), or decide by size */
+    defer: (get('--defer-indexes') ?? 'auto') as 'auto' | 'always' | 'never',
   };
 }
 
@@ -126,7 +128,10 @@ async function main(): Promise<void> {
     let lastPrint = 0;
     const t0 = performance.now();
     const result: ImportFileResult = await runImportJob(
-      { dbPath, file: { path: csv, name: path.basename(csv) }, actor: 'bench', workerFile, parseThread: o.parseThread },
+      {
+        dbPath, file: { path: csv, name: path.basename(csv) }, actor: 'bench', workerFile, parseThread: o.parseThread,
+        deferIndexes: o.defer === 'auto' ? 'auto' : o.defer === 'always',
+      },
       {
         signal: controller.signal,
         progress: (p) => {

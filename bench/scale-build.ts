@@ -12,7 +12,7 @@
 import Database from 'better-sqlite3';
 import { openDatabase } from '../electron/engine/db/open';
 import { REBUILD_USAGE_DAILY } from '../electron/engine/db/migrations/002-usage-daily';
-import { mulberry32, type Rng } from '../electron/engine/demo/prng';
+import { mulberry32, noise, type Rng } from '../electron/engine/demo/prng';
 import { formatMicros } from '../shared/money';
 import { addDays, addMonths, weekday } from '../shared/dates';
 import { ACCOUNTS, CREATED_AT, DAYS, END, START, buildOrg, workloadPath, type ScaleOrg } from './scale-org';
@@ -32,6 +32,7 @@ export interface BuildResult {
 
 /** UTC share of a day's traffic per hour (office hours in Europe and the US). */
 const DIURNAL = [12, 10, 9, 9, 10, 14, 22, 34, 48, 58, 62, 64, 63, 64, 66, 66, 63, 57, 50, 45, 40, 34, 27, 19];
+const DIURNAL_SUM = DIURNAL.reduce((a, b) => a + b, 0);
 const WEEK = [1, 1.04, 1.05, 1.03, 0.96, 0.55, 0.5];
 const USAGE_SQL = `
   INSERT INTO usage_records (import_id, line, row_key, provider, account_id, billing_account_id, sub_account_id, sub_account_name,
@@ -165,7 +166,7 @@ function insertOrg(db: Database.Database, org: ScaleOrg): OrgIds {
 function insertUsage(db: Database.Database, org: ScaleOrg, ids: OrgIds, target: number, log: (s: string) => void): number {
   const rng: Rng = mulberry32(7);
   const insert = db.prepare(USAGE_SQL);
-  const pickKey = sampler(org.keys.map((k) => k.weight));
+  const carry = Float64Array.from(org.keys, () => rng());
   const pickHour = sampler(DIURNAL);
   const keyScale = org.keys.map(() => 0.5 + rng() * 1.5);
   const tags = new Map(org.workloads.map((w) => [w.id, JSON.stringify({ team: w.department.toLowerCase(), app: w.application.toLowerCase().replace(/\s+/g, '-') })]));
@@ -211,19 +212,28 @@ function insertUsage(db: Database.Database, org: ScaleOrg, ids: OrgIds, target: 
           key.workload === null ? null : tags.get(key.workload)!, a.region, a.key === 'aws' ? `arn:aws:bedrock:us-east-1::foundation-model/${mm.raw}` : null,
         );
       };
-      for (let r = 0; r < rowsToday; r++) {
-        const k = pickKey(rng());
+      // every key gets its share of the day's rows (systematic rounding: 3 or 4 rows, not 0 or 9),
+      // and its day's spend moves with growth, the week and ±16 % noise, as an export's would
+      for (let k = 0; k < org.keys.length; k++) {
+        const expected = (rowsToday * org.keys[k].weight) / totalWeight;
+        carry[k] += expected;
+        const rows = Math.floor(carry[k]);
+        if (rows === 0) continue;
+        carry[k] -= rows;
         const key = org.keys[k];
         const w = key.workload === null ? null : org.workloads[key.workload - 1];
-        let model: number;
-        if (w === null) model = Math.floor(rng() * ACCOUNTS[key.account].models.length);
-        else if (w.id === org.swap.workload) model = day >= org.swap.on ? org.swap.to : org.swap.from;
-        else model = w.models[rng() < 0.7 ? 0 : 1];
-        write(k, pickHour(rng()), model, Math.round(30_000 * keyScale[k] * growth * (0.3 + rng() * 1.4)));
+        const perRow = (30_000 * keyScale[k] * growth * noise(rng, 0.16) * expected) / rows;
+        for (let r = 0; r < rows; r++) {
+          let model: number;
+          if (w === null) model = Math.floor(rng() * ACCOUNTS[key.account].models.length);
+          else if (w.id === org.swap.workload) model = day >= org.swap.on ? org.swap.to : org.swap.from;
+          else model = w.models[rng() < 0.7 ? 0 : 1];
+          write(k, pickHour(rng()), model, Math.max(1, Math.round(perRow * (0.85 + rng() * 0.3))));
+        }
       }
       for (const s of spikes.get(day) ?? []) {
         // the key's usual spend per hour × the incident's multiple, on the account's dearest model
-        const perHour = ((rowsToday * org.keys[s.keyIndex].weight) / totalWeight) * 30_000 * keyScale[s.keyIndex] * growth * (DIURNAL[s.hour] / 40);
+        const perHour = (((rowsToday * org.keys[s.keyIndex].weight) / totalWeight) * 30_000 * keyScale[s.keyIndex] * growth * DIURNAL[s.hour]) / DIURNAL_SUM;
         write(s.keyIndex, s.hour, s.model, Math.round(perHour * s.multiple));
       }
       // a monthly credit note per account, and sales tax on the AWS bill

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import type { Db } from '../electron/engine/db/open';
-import { load, measure, type Timing } from './scale-time';
+import { load, median } from './scale-time';
 
 const COLUMNS = ['day', 'provider', 'account_id', 'workload_id', 'api_key', 'charge_category', 'currency', 'pricing_currency', 'billed_cost_micros', 'pricing_currency_cost_micros'] as const;
 const TYPES: Record<(typeof COLUMNS)[number], string> = {
@@ -34,7 +34,10 @@ export interface DuckResult {
   exportMs: number;
   csvBytes: number;
   loadMs: number;
-  timings: Record<keyof typeof DUCK_QUERIES, Timing & { rows: number }>;
+  /** DuckDB's worker threads (its default: one per core) */
+  threads: string;
+  /** medians after a warm-up, ms */
+  timings: Record<keyof typeof DUCK_QUERIES, { query: number; withJs: number; rows: number }>;
 }
 
 /** Writes the usage columns the dashboard aggregates to a CSV, streaming from SQLite. */
@@ -80,15 +83,25 @@ export async function measureDuck(db: Db, csvFile: string, runs: number): Promis
     app.closeSync();
     const loadMs = performance.now() - t1;
     const timings = {} as DuckResult['timings'];
+    const threads = (await con.runAndReadAll("SELECT current_setting('threads') AS t")).getRowsJS()[0][0];
     for (const [name, sql] of Object.entries(DUCK_QUERIES) as [keyof typeof DUCK_QUERIES, string][]) {
+      // query: the result materialised inside DuckDB; withJs: and read into JavaScript rows, as .all() does
+      const query: number[] = [];
+      const withJs: number[] = [];
       let rows = 0;
-      const t = await measure(`duckdb ${name}`, async () => {
+      for (let i = 0; i <= runs; i++) {
+        const t0 = performance.now();
         const reader = await con.runAndReadAll(sql);
+        const t1 = performance.now();
         rows = reader.getRowsJS().length;
-      }, runs);
-      timings[name] = { ...t, rows };
+        const t2 = performance.now();
+        if (i === 0) continue; // warm-up
+        query.push(t1 - t0);
+        withJs.push(t2 - t0);
+      }
+      timings[name] = { query: median(query), withJs: median(withJs), rows };
     }
-    return { exportMs, csvBytes, loadMs, timings };
+    return { exportMs, csvBytes, loadMs, threads: String(threads), timings };
   } finally {
     con.closeSync();
     instance.closeSync();

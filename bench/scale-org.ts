@@ -182,6 +182,9 @@ export function buildOrg(seed = 20260630): ScaleOrg {
       project: `proj-shared-${ACCOUNTS[account].key}`, user: `svc-${pad(k)}`,
     });
   }
+  // no key is so light that most days it has no row at all (a series of zeros and lone rows reads as spikes)
+  const mean = keys.reduce((t, k) => t + k.weight, 0) / keys.length;
+  for (const k of keys) k.weight = Math.max(k.weight, 0.35 * mean);
   // an Anthropic workload swaps Haiku for Opus a month before the end: a level shift, not an incident
   const swapWl = workloads.find((w) => ACCOUNTS[w.account].key === 'anthropic')!;
   const anth = ACCOUNTS[swapWl.account];

@@ -24,7 +24,7 @@ import { createLedgerRepo } from '../electron/engine/repos/ledger';
 import { addDays, addMonths } from '../shared/dates';
 import { buildDatabase } from './scale-build';
 import { END } from './scale-org';
-import { fmtBytes, fmtMs, measure, perStatement, verdict, type Timing } from './scale-time';
+import { fmtBytes, fmtMs, measure, perStatement, substituteSql, verdict, type Timing } from './scale-time';
 import { DUCK_QUERIES, measureDuck } from './scale-duck';
 import { browserPrerequisites, measureBrowser } from './scale-browser';
 
@@ -127,6 +127,22 @@ export const PROPOSED_ACCOUNT_SELECT = `
          (SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage' AND d.workload_key = 0) AS unattributedMicros
   FROM credit_accounts a ORDER BY a.name`;
 
+/** The usage subqueries of repos/blocks.ts ACCOUNT_SELECT, and what PROPOSED_ACCOUNT_SELECT puts in their place. */
+const ACCOUNT_SUBQUERIES: readonly (readonly [string, string])[] = [
+  [
+    '(SELECT count(DISTINCT workload_id) FROM usage_records u WHERE u.account_id = a.id AND u.workload_id IS NOT NULL) AS workloads',
+    '(SELECT count(DISTINCT workload_key) FROM usage_daily d WHERE d.account_key = a.id AND d.workload_key <> 0) AS workloads',
+  ],
+  [
+    "(SELECT COALESCE(SUM(billed_cost_micros), 0) FROM usage_records u WHERE u.account_id = a.id AND u.charge_category = 'usage') AS spendMicros",
+    "(SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage') AS spendMicros",
+  ],
+  [
+    "(SELECT COALESCE(SUM(billed_cost_micros), 0) FROM usage_records u WHERE u.account_id = a.id AND u.charge_category = 'usage' AND u.workload_id IS NULL) AS unattributedMicros",
+    "(SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage' AND d.workload_key = 0) AS unattributedMicros",
+  ],
+];
+
 /** The dashboard's spend by provider over the pre-aggregate (now) and over every usage row (before migration 2). */
 const SPEND_SQL = {
   daily: 'SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency',
@@ -158,10 +174,11 @@ function checkUsageDaily(engine: Engine): number | null {
   const row = db
     .prepare<[], { n: number }>(
       `WITH fresh AS (
-         SELECT day, COALESCE(account_id, 0) AS a, COALESCE(workload_id, 0) AS w, provider, charge_category AS c, currency, COALESCE(pricing_currency, '') AS pc,
-                count(*) AS rows, SUM(COALESCE(billed_cost_micros, 0)) AS billed, SUM(COALESCE(pricing_currency_cost_micros, 0)) AS pricing
-         FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6, 7),
-       kept AS (SELECT day, account_key AS a, workload_key AS w, provider, charge_category AS c, currency, pricing_currency AS pc, rows, billed_micros AS billed, pricing_micros AS pricing FROM usage_daily)
+         SELECT day, COALESCE(account_id, 0) AS a, COALESCE(pricing_currency, currency) AS u, COALESCE(workload_id, 0) AS w, provider, charge_category AS c, currency,
+                COALESCE(pricing_currency, '') AS pc, count(*) AS rows, SUM(COALESCE(billed_cost_micros, 0)) AS billed, SUM(COALESCE(pricing_currency_cost_micros, 0)) AS pricing
+         FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
+       kept AS (SELECT day, account_key AS a, unit AS u, workload_key AS w, provider, charge_category AS c, currency, pricing_currency AS pc, rows, billed_micros AS billed,
+                       pricing_micros AS pricing FROM usage_daily)
        SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)) + (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) AS n`,
     )
     .get();
@@ -249,6 +266,8 @@ async function main(): Promise<void> {
     const blocksRepo = createBlocksRepo(db);
     const spendSql = db.prepare(hasDaily ? SPEND_SQL.daily : SPEND_SQL.rows);
     let proposedPooled: Timing | null = null;
+    let before: { daily: Timing; spend: Timing } | null = null;
+    let projected: Timing | null = null;
     const ours = {
       daily: await measure('daily', () => ledgerRepo.dailyCost(), o.runs),
       spend: await measure('spend', () => spendSql.all(), o.runs),
@@ -272,6 +291,23 @@ async function main(): Promise<void> {
       const sameDaily = sameRows(d0.last as DailyRow[], ours.daily.last as DailyRow[]);
       row('  before: daily cost over usage_records', d0, GOAL.query, sameDaily ? 'same groups and sums as over usage_daily' : 'DIFFERENT from usage_daily!');
       row('  before: billed spend over usage_records', s0, GOAL.query, JSON.stringify(s0.last) === JSON.stringify(ours.spend.last) ? 'same sums' : 'DIFFERENT sums!');
+      before = { daily: d0, spend: s0 };
+    }
+
+    // the dashboard and ledger screens as they would be with the proposed repos/blocks.ts change
+    if (hasDaily) {
+      const sub = substituteSql(db, ACCOUNT_SUBQUERIES);
+      try {
+        out('  projected with the proposed repos/blocks.ts accounts() over usage_daily (SQL substituted at prepare time):');
+        const t = await measure('projected', () => engine.invoke('dashboard-get', {}), o.runs);
+        row('  dashboard-get (end to end), projected', t, GOAL.query, sub.hits() ? `${sub.hits()} statement(s) substituted` : 'nothing substituted: repos/blocks.ts has changed');
+        const stmts = await perStatement(db, () => engine.invoke('dashboard-get', {}), o.runs);
+        const sql = stmts.reduce((x, y) => x + y.medianMs, 0);
+        out(`    of which SQL ${fmtMs(sql)} (slowest: ${fmtMs(stmts[0]?.medianMs ?? 0)} ${short(stmts[0]?.sql ?? '', 70)}), engine work outside SQL ${fmtMs(Math.max(0, t.medianMs - sql))}`);
+        projected = t;
+      } finally {
+        sub.restore();
+      }
     }
 
     // ---- payload ------------------------------------------------------------------------------
@@ -327,15 +363,19 @@ async function main(): Promise<void> {
       out('== DuckDB (@duckdb/node-api, in memory) over the same rows: the dashboard aggregations');
       try {
         const duck = await measureDuck(engine.ctx.db, path.join(dir, 'usage.csv'), o.runs);
-        out(`  export from SQLite to CSV ${fmtMs(duck.exportMs)} (${fmtBytes(duck.csvBytes)}), DuckDB COPY load ${fmtMs(duck.loadMs)}`);
-        out(`  ${'aggregation'.padEnd(44)} ${'ours'.padStart(9)} ${'DuckDB'.padStart(9)}  ours ÷ DuckDB`);
+        out(`  export from SQLite to CSV ${fmtMs(duck.exportMs)} (${fmtBytes(duck.csvBytes)}), DuckDB COPY load ${fmtMs(duck.loadMs)}, ${duck.threads} DuckDB thread(s)`);
+        out(`  DuckDB "query": result materialised in DuckDB; "+ to JS": and read into JavaScript rows (as better-sqlite3's .all() is on our side)`);
+        out(`  ${'aggregation'.padEnd(44)} ${'ours'.padStart(9)} ${'DuckDB'.padStart(9)} ${'+ to JS'.padStart(9)}   ours ÷ DuckDB (query / + to JS)`);
+        const line = (label: string, ms: number, d: { query: number; withJs: number; rows: number }, note = '') =>
+          out(`  ${label.padEnd(44)} ${fmtMs(ms).padStart(9)} ${fmtMs(d.query).padStart(9)} ${fmtMs(d.withJs).padStart(9)}   ${(ms / d.query).toFixed(2)} / ${(ms / d.withJs).toFixed(2)}${note}`);
         for (const k of Object.keys(DUCK_QUERIES) as (keyof typeof DUCK_QUERIES)[]) {
           const label = { daily: 'daily cost per account, unit, workload', spend: 'billed spend by provider', pooled: 'unattributed share per account' }[k];
-          out(`  ${label.padEnd(44)} ${fmtMs(ours[k].medianMs).padStart(9)} ${fmtMs(duck.timings[k].medianMs).padStart(9)}  ${(ours[k].medianMs / duck.timings[k].medianMs).toFixed(2)}  (${duck.timings[k].rows.toLocaleString('en-US')} rows)`);
+          line(label, ours[k].medianMs, duck.timings[k], `  (${duck.timings[k].rows.toLocaleString('en-US')} rows)`);
         }
-        if (proposedPooled) {
-          const label = '  unattributed share, proposed accounts()';
-          out(`  ${label.padEnd(44)} ${fmtMs(proposedPooled.medianMs).padStart(9)} ${fmtMs(duck.timings.pooled.medianMs).padStart(9)}  ${(proposedPooled.medianMs / duck.timings.pooled.medianMs).toFixed(2)}`);
+        if (proposedPooled) line('  unattributed share, proposed accounts()', proposedPooled.medianMs, duck.timings.pooled);
+        if (before) {
+          line('  before: daily cost over usage_records', before.daily.medianMs, duck.timings.daily);
+          line('  before: billed spend over usage_records', before.spend.medianMs, duck.timings.spend);
         }
       } catch (e) {
         out(`  DuckDB not run: ${(e as Error).message}`);

@@ -16,6 +16,10 @@ const common = {
 // the CLI, and the worker-thread entries the engine starts (the desktop app loads them from out/cli too)
 await build({
   ...common,
-  entryPoints: { drawdown: 'electron/cli/index.ts', 'import-worker': 'electron/engine/import/worker.ts' },
+  entryPoints: {
+    drawdown: 'electron/cli/index.ts',
+    'import-worker': 'electron/engine/import/worker.ts',
+    'simulate-worker': 'electron/engine/services/simulate-worker.ts',
+  },
   outdir: 'out/cli',
 });

@@ -11,6 +11,7 @@ import {
   isTrustedRendererUrl,
   allowNavigation,
   windowOpenDecision,
+  externalUrl,
   permissionDecision,
   appProtocolFile,
   appResponseHeaders,
@@ -76,7 +77,8 @@ function createWindow(): void {
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
     const d = windowOpenDecision(url);
-    if (d.openExternally) void shell.openExternal(url);
+    const target = d.openExternally ? externalUrl(url) : null;
+    if (target) void shell.openExternal(target); // the URL as checked, not the raw string
     return { action: 'deny' };
   });
   win.once('ready-to-show', () => win.show());
@@ -100,16 +102,37 @@ async function openDatabaseDialog(): Promise<void> {
   }
 }
 
+/** File › Backup…: the engine's db-backup (online backup API, temp file then rename; never overwrites). */
 async function backupDialog(): Promise<void> {
   if (!mainWindow) return;
-  const r = await dialog.showSaveDialog(mainWindow, { title: 'Back up database', defaultPath: `drawdown-backup-${new Date().toISOString().slice(0, 10)}.db` });
+  const r = await dialog.showSaveDialog(mainWindow, {
+    title: 'Back up database',
+    defaultPath: `drawdown-backup-${new Date().toISOString().slice(0, 10)}.db`,
+    filters: [{ name: 'Drawdown database', extensions: ['db'] }],
+  });
   if (r.canceled || !r.filePath) return;
-  try {
-    await engine.ctx.db.backup(r.filePath);
-    await dialog.showMessageBox(mainWindow, { message: `Backup written to ${r.filePath}` });
-  } catch (e) {
-    dialog.showErrorBox('Backup failed', (e as Error).message);
-  }
+  const res = await engine.call('db-backup', { path: r.filePath });
+  if (res.ok) await dialog.showMessageBox(mainWindow, { message: `Backup written to ${r.filePath}` });
+  else dialog.showErrorBox('Backup failed', res.error.message);
+}
+
+/** File › Restore…: pick a backup, confirm, then the engine's db-restore (checked, the current database saved first). */
+async function restoreDialog(): Promise<void> {
+  if (!mainWindow) return;
+  const r = await dialog.showOpenDialog(mainWindow, { title: 'Restore from a backup', properties: ['openFile'], filters: [{ name: 'Drawdown database', extensions: ['db', 'sqlite', 'sqlite3'] }] });
+  if (r.canceled || !r.filePaths[0]) return;
+  const ok = await dialog.showMessageBox(mainWindow, {
+    type: 'warning',
+    buttons: ['Restore', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: `Replace the current database with ${path.basename(r.filePaths[0])}?`,
+    detail: 'The backup is checked first, and the current database is saved to backups/ beside it before it is replaced.',
+  });
+  if (ok.response !== 0) return;
+  const res = await engine.call('db-restore', { fileRef: engine.ctx.files.register(r.filePaths[0]).ref });
+  if (!res.ok) return dialog.showErrorBox('Restore failed', res.error.message);
+  mainWindow.webContents.reload();
 }
 
 app.enableSandbox();
@@ -134,6 +157,7 @@ app.whenReady().then(() => {
         send: sendMenu,
         openDatabase: () => void openDatabaseDialog(),
         backup: () => void backupDialog(),
+        restore: () => void restoreDialog(),
         openHelp: () => void shell.openExternal('https://github.com/'),
         isMac: process.platform === 'darwin',
       }),

@@ -7,11 +7,13 @@ export interface MenuCallbacks {
   send(action: MenuAction): void;
   openDatabase(): void;
   backup(): void;
+  /** File › Restore… (shown when given) */
+  restore?(): void;
   openHelp(): void;
   isMac: boolean;
 }
 
-/** Native menus: File › Import…, Export report…, Open database…, Backup…; Help. Pure, so it is tested. */
+/** Native menus: File › Import…, Export report…, Open database…, Backup…, Restore…; Help. Pure, so it is tested. */
 export function menuTemplate(cb: MenuCallbacks): MenuItemConstructorOptions[] {
   const file: MenuItemConstructorOptions = {
     label: 'File',
@@ -21,6 +23,7 @@ export function menuTemplate(cb: MenuCallbacks): MenuItemConstructorOptions[] {
       { type: 'separator' },
       { label: 'Open database…', accelerator: 'CmdOrCtrl+O', click: () => cb.openDatabase() },
       { label: 'Backup…', accelerator: 'CmdOrCtrl+Shift+B', click: () => cb.backup() },
+      ...(cb.restore ? [{ label: 'Restore…', click: () => cb.restore?.() }] : []),
       { type: 'separator' },
       cb.isMac ? { role: 'close' } : { role: 'quit' },
     ],

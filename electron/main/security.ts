@@ -23,6 +23,8 @@ export interface HardenedWebPreferences {
   navigateOnDragDrop: false;
   spellcheck: false;
   safeDialogs: true;
+  /** middle-click (auxclick) could open links in new windows: the app never needs it */
+  disableBlinkFeatures: 'Auxclick';
 }
 
 export function mainWindowOptions(preloadPath: string) {
@@ -59,6 +61,7 @@ export function hardenedWebPreferences(preloadPath: string): HardenedWebPreferen
     navigateOnDragDrop: false,
     spellcheck: false,
     safeDialogs: true,
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
@@ -83,16 +86,23 @@ export function allowNavigation(_from: string, _to: string): boolean {
   return false;
 }
 
-/** window.open: denied; http(s) links may be handed to the system browser instead. */
+/** window.open: denied; https links may be handed to the system browser instead. */
 export function windowOpenDecision(url: string): { action: 'deny'; openExternally: boolean } {
-  let external = false;
+  return { action: 'deny', openExternally: externalUrl(url) !== null };
+}
+
+/**
+ * The URL to hand to the system browser for a window.open request: the https URL as parsed and
+ * re-serialised (so the OS gets exactly the URL that was checked, without stray whitespace, tabs or
+ * line breaks the parser dropped), or null when it is not an https URL.
+ */
+export function externalUrl(url: string): string | null {
   try {
     const u = new URL(url);
-    external = u.protocol === 'https:';
+    return u.protocol === 'https:' ? u.href : null;
   } catch {
-    external = false;
+    return null;
   }
-  return { action: 'deny', openExternally: external };
 }
 
 /** Every permission (camera, notifications, clipboard-read, geolocation…) is refused. */

@@ -40,6 +40,39 @@ const fn = new Float64Array(LAYERS);
 
 const INV_2_32 = 1 / 4294967296;
 
+/**
+ * The ziggurat's fast path over out[from..to): sfc32 in locals, one draw per value, and the
+ * misses (|j| beyond the layer's rectangle) noted in fixAt/fixBits. Returns their count.
+ * A function of its own, with no cold code: V8 compiles a long first call on-stack, and cold
+ * code in that compilation deoptimises on every later call.
+ */
+function fastNormals(s: Int32Array, out: Float64Array, from: number, to: number, fixAt: Int32Array, fixBits: Int32Array): number {
+  let a = s[0];
+  let b = s[1];
+  let c = s[2];
+  let d = s[3];
+  let misses = 0;
+  for (let k = from; k < to; k++) {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (((c << 21) | (c >>> 11)) + t) | 0;
+    const i = t & 127;
+    const j = t >> 7;
+    const m = j >> 31; // branch-free |j|: its sign is a coin flip a branch would mispredict
+    out[k] = j * wn[i];
+    fixAt[misses] = k;
+    fixBits[misses] = t;
+    misses += (kn[i] - ((j ^ m) - m) - 1) >>> 31; // 1 when |j| >= kn[i]
+  }
+  s[0] = a;
+  s[1] = b;
+  s[2] = c;
+  s[3] = d;
+  return misses;
+}
+
 /** 32-bit mix of a seed (number or string) into four state words, via splitmix32. */
 function seedState(seed: number | string): [number, number, number, number] {
   let h: number;
@@ -124,36 +157,10 @@ export class Rng {
       this.fixAt = new Int32Array(n);
       this.fixBits = new Int32Array(n);
     }
-    const fixAt = this.fixAt;
-    const fixBits = this.fixBits;
-    const s = this.s;
-    let a = s[0];
-    let b = s[1];
-    let c = s[2];
-    let d = s[3];
-    let misses = 0;
-    const end = to | 0;
-    for (let k = from | 0; k < end; k++) {
-      const t = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (((c << 21) | (c >>> 11)) + t) | 0;
-      const i = t & 127;
-      const j = t >> 7;
-      const m = j >> 31; // branch-free |j|: its sign is a coin flip a branch would mispredict
-      out[k] = j * wn[i];
-      fixAt[misses] = k;
-      fixBits[misses] = t;
-      misses += (kn[i] - ((j ^ m) - m) - 1) >>> 31; // 1 when |j| >= kn[i]
-    }
-    s[0] = a;
-    s[1] = b;
-    s[2] = c;
-    s[3] = d;
+    const misses = fastNormals(this.s, out, from, to, this.fixAt, this.fixBits);
     for (let f = 0; f < misses; f++) {
-      const t = fixBits[f];
-      out[fixAt[f]] = this.normalSlow(t >> 7, t & 127);
+      const t = this.fixBits[f];
+      out[this.fixAt[f]] = this.normalSlow(t >> 7, t & 127);
     }
   }
 

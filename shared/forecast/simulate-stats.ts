@@ -3,7 +3,6 @@
  * quantiles, probabilities of running dry, expected waste and overage, fan charts.
  */
 import { addDays } from '../dates';
-import { quantileSorted } from './stats';
 
 const NEVER = 0x7fffffff;
 
@@ -85,7 +84,6 @@ export function depletionStats(
   renewal: number | null,
   waste: Float64Array,
   remainingSum: number,
-  scratch: Int32Array,
   scratchF: Float64Array,
 ): DepletionStats {
   let nDry = 0;
@@ -93,34 +91,38 @@ export function depletionStats(
   let beforeRenewal = 0;
   for (let p = 0; p < paths; p++) {
     const d = dry[p * stride + offset];
-    scratch[p] = d < 0 ? NEVER : d;
+    scratchF[p] = d < 0 ? NEVER : d;
     if (d < 0) continue;
     nDry++;
     if (d < expiry) beforeExpiry++;
     if (renewal !== null && d < renewal) beforeRenewal++;
   }
-  const sorted = scratch.subarray(0, paths).sort();
+  // the q-th depletion day, "never" counting as after every day (selection, not a sort)
+  const days = scratchF.subarray(0, paths);
   const q = (x: number) => {
-    const v = sorted[Math.max(0, Math.ceil(x * paths) - 1)];
+    const v = select(days, Math.max(0, Math.ceil(x * paths) - 1), 0, paths - 1);
     return v === NEVER ? null : addDays(startDay, v);
   };
+  const p10 = q(0.1);
+  const p50 = q(0.5);
+  const p90 = q(0.9);
   let wasteSum = 0;
   for (let p = 0; p < paths; p++) {
     scratchF[p] = waste[p * stride + offset];
     wasteSum += scratchF[p];
   }
-  const wasteSorted = scratchF.subarray(0, paths).sort();
+  const p90Waste = selectQuantile(scratchF.subarray(0, paths), 0.9);
   return {
-    p10: q(0.1),
-    p50: q(0.5),
-    p90: q(0.9),
+    p10,
+    p50,
+    p90,
     probDry: nDry / paths,
     probDryBeforeExpiry: beforeExpiry / paths,
     expiryBeyondHorizon: expiry >= horizon,
     nextRenewal: renewal === null ? null : addDays(startDay, renewal),
     probDryBeforeRenewal: renewal === null ? null : beforeRenewal / paths,
     expectedWasteMicros: wasteSum / paths,
-    p90WasteMicros: quantileSorted(wasteSorted, 0.9),
+    p90WasteMicros: p90Waste,
     expectedRemainingMicros: remainingSum / paths,
   };
 }
@@ -187,6 +189,6 @@ export function spread(values: Float64Array, stride: number, offset: number, pat
     sum += v;
     if (v > 0) pos++;
   }
-  const s = scratch.subarray(0, paths).sort();
-  return { mean: sum / paths, p10: quantileSorted(s, 0.1), p50: quantileSorted(s, 0.5), p90: quantileSorted(s, 0.9), probPositive: pos / paths };
+  const s = scratch.subarray(0, paths);
+  return { mean: sum / paths, p10: selectQuantile(s, 0.1), p50: selectQuantile(s, 0.5), p90: selectQuantile(s, 0.9), probPositive: pos / paths };
 }

@@ -284,12 +284,11 @@ function accountsOf(sc: CompiledScenario): number[] {
 function assemble(input: SimulationInput, sc: CompiledScenario, shape: PathShape, run: PathRunner, models: WorkloadModel[]): SimulationResult {
   const { H, nB, nA, nW } = run;
   const P = input.paths;
-  const scratch = new Int32Array(P);
   const scratchF = new Float64Array(P);
   const renewalOf = (accountId: number) => nextRenewal(input.renewals ?? [], accountId, input.startDay);
   const inputIds = new Set(input.blocks.map((b) => b.id));
   const stats = (dry: Int32Array, n: number, i: number, expiry: number, accountId: number, waste: Float64Array, remaining: number) =>
-    depletionStats(input.startDay, H, dry, n, i, P, expiry, renewalOf(accountId), waste, remaining, scratch, scratchF);
+    depletionStats(input.startDay, H, dry, n, i, P, expiry, renewalOf(accountId), waste, remaining, scratchF);
   const blocks: BlockForecast[] = sc.blocks.map((b, i) => ({
     blockId: b.id,
     accountId: b.accountId,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, ready, SCREENSHOTS } from './fixtures';
 
 /** Page object of the Scenarios screen: what a user does there, in the words on the screen. */
@@ -58,6 +59,8 @@ test('builds a scenario from levers, runs it against the baseline and sees the c
   await surge.getByLabel('Applies to').selectOption('department');
   await surge.getByLabel('Department').selectOption('Support');
   await surge.getByLabel('Ramp (days)').fill('14');
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.getByRole('region', { name: 'New scenario' }).screenshot({ path: path.join(SCREENSHOTS, 'scenarios-editor.png') });
   await s.save();
   await expect(s.row('Review bot on Opus')).toContainText('100% claude-sonnet-4-5 → claude-opus-4-5');
   // saving picks the new scenario for the comparison
@@ -82,8 +85,12 @@ test('builds a scenario from levers, runs it against the baseline and sees the c
   await expect(deltas.getByRole('row').filter({ hasText: 'Anthropic prepaid 2026-04' })).toContainText(/days? earlier/);
   await expect(page.getByRole('table', { name: 'Outcome per run' })).toContainText('Review bot on Opus');
 
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'scenarios.png'), fullPage: true });
+
+  // the comparison is as accessible as the rest of the screen (WCAG A/AA: no serious or critical violation)
+  const axe = await new AxeBuilder({ page }).include('main').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
 });
 
 test('exports a scenario to JSON and loads it back, and explains a file that is not a scenario', async ({ page, demoServer }) => {

@@ -86,7 +86,11 @@ export function checkBackup(source: string, target: string, x: Expect): Outcome 
   if (left.length) return { corrupt: `left behind: ${left.join(', ')}` };
   if (!fs.existsSync(target)) return 'none';
   if (fs.existsSync(`${target}-wal`)) return { corrupt: 'the backup has a -wal file beside it' };
-  return withDb(target, (db): Outcome => baseIntact(db, x) ?? (n(db, ROWS_OF_FILE_SQL, 'fault.csv') === x.rows ? 'all' : { corrupt: 'backup lacks rows' }));
+  return withDb(target, (db): Outcome => {
+    const bad = baseIntact(db, x);
+    if (bad) return { corrupt: bad };
+    return n(db, ROWS_OF_FILE_SQL, 'fault.csv') === x.rows ? 'all' : { corrupt: 'the backup lacks rows' };
+  });
 }
 
 /** restore of a backup holding fault.csv over a database without it: the old database or the restored one */

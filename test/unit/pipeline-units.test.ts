@@ -60,7 +60,8 @@ function setup() {
     const { bad, batch, onBatch, ...rest } = o;
     return runImport({ db, file: { path: file, name: 'x.csv' }, actor: 'tester', parse: fakeParser(hashes, { bad, batch, onBatch }), catalogFile: null, ...rest });
   };
-  const keys = () => (db.prepare('SELECT row_key FROM usage_records ORDER BY id').all() as { row_key: string }[]).map((r) => r.row_key);
+  // usage keys are day/hash#occurrence; the fake rows are all on 2025-01-01
+  const keys = () => (db.prepare('SELECT row_key FROM usage_records ORDER BY id').all() as { row_key: string }[]).map((r) => r.row_key.replace(/^2025-01-01\//, ''));
   return { db, run, keys, dbPath };
 }
 

@@ -176,7 +176,7 @@ describe('import pipeline: dedup', () => {
     expect(rc).toMatchObject({ status: 'committed', rowsImported: 1, rowsDuplicate: 2 });
     expect(usageRows(e)).toBe(17);
     const keys = e.ctx.db.prepare('SELECT row_key FROM usage_records ORDER BY row_key').all() as { row_key: string }[];
-    expect(keys.every((k) => /^[0-9a-f]{64}#\d+$/.test(k.row_key))).toBe(true);
+    expect(keys.every((k) => /^\d{4}-\d{2}-\d{2}\/[0-9a-f]{64}#\d+$/.test(k.row_key))).toBe(true);
     expect(keys.filter((k) => k.row_key.endsWith('#3'))).toHaveLength(1);
   });
 

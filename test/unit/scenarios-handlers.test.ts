@@ -206,6 +206,8 @@ describe('forecast-get and recommendation-get', () => {
     const anthropic = f.baseline.accounts.find((a) => a.accountId === 2)!;
     expect(anthropic.nextRenewal).toBe('2027-04-14');
     expect(anthropic.probDryBeforeRenewal).toBeGreaterThan(0.9);
+    // a forecast as of a day after the history would read missing days as days without spend
+    await expect(engine.invoke('forecast-get', { at: '2027-01-01' })).rejects.toThrow(/history ends on 2026-11-24/);
   });
 
   it('recommends prepaid or post-pay per account, with reasons', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createEngine, type Engine } from '../../electron/engine/engine';
 import { startServer, type RunningServer } from '../../electron/server/server';
 import { tempDbPath, tempDir } from '../helpers';
+import { SCHEMA_VERSION } from '../../electron/engine/db/migrations';
 
 /** Raw HTTP so the test controls Host and Origin exactly (fetch would not let it). */
 function request(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; body: string }> {
@@ -51,7 +52,7 @@ describe('browser-mode server', () => {
   it('answers API calls with the token', async () => {
     const r = await api('app-info', {});
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toMatchObject({ ok: true, value: { mode: 'test', schemaVersion: 1 } });
+    expect(JSON.parse(r.body)).toMatchObject({ ok: true, value: { mode: 'test', schemaVersion: SCHEMA_VERSION } });
   });
 
   it('refuses a request without the token, or with a wrong one', async () => {

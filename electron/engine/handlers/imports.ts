@@ -12,6 +12,7 @@ import { createImportsRepo } from '../repos/imports';
 import { loadAttributionRules } from '../repos/attribution';
 import { ensurePriceCatalog, findCatalogFile, loadPriceCatalog } from '../repos/catalog';
 import { createPreparer } from '../import/store-prepare';
+import { usageKeyBase } from '../import/store-keys';
 import { runImportJob } from '../import/run';
 import { RefusedError } from '../errors';
 
@@ -105,9 +106,10 @@ async function preview(ctx: EngineContext, a: { fileRef: string; format?: string
       const m = res.mapped;
       row.mapped = m;
       // the same key the importer would give: content hash + occurrence among identical rows
-      const n = (seen.get(r.contentHash) ?? 0) + 1;
-      seen.set(r.contentHash, n);
-      const key = `${r.contentHash}#${n}`;
+      const base = m.kind === 'usage' ? usageKeyBase(m.record.periodStart.slice(0, 10), r.contentHash) : r.contentHash;
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      const key = `${base}#${n}`;
       if (m.kind === 'usage') {
         Object.assign(row, preparer.describeUsage(m.record));
         if (usageKey.get(key)) row.status = 'duplicate';

@@ -37,6 +37,7 @@ function info(ctx: EngineContext, check: boolean): DbInfo {
 }
 
 export function maintenanceHandlers(ctx: EngineContext): MaintenanceHandlers {
+  let restoring = false;
   return {
     'db-backup': async ({ path: target }) => {
       // the browser mode's page must not choose where files are written on this machine
@@ -48,11 +49,15 @@ export function maintenanceHandlers(ctx: EngineContext): MaintenanceHandlers {
     },
     'db-restore': async ({ fileRef }) => {
       const f = ctx.files.resolve(fileRef);
+      // a second restore would still hold the connection the first one is about to close
+      if (restoring) throw new RefusedError('A restore is already running; wait for it to finish.', 'conflict');
+      restoring = true;
       try {
         const { db, result } = await restoreDatabase({ livePath: ctx.dbPath, from: f, liveDb: ctx.db, actor: ctx.actor(), now: ctx.now() });
         rebindContext(ctx, db);
         return result;
       } finally {
+        restoring = false;
         // a failure after the swap closed the connection: go on with whatever is at the path now
         if (!ctx.db.open) rebindContext(ctx, openDatabase(ctx.dbPath, { create: false }));
       }

@@ -176,9 +176,8 @@ export async function runImport(opts: RunImportOptions): Promise<ImportFileResul
     } catch (e) {
       if (writeError) throw writeError;
       if ((e as Error)?.name === 'AbortError' || opts.signal?.aborted) throw abortError();
-      if (e instanceof ParseRefusal || (e as { parseRefusal?: boolean })?.parseRefusal || !(e instanceof Error && 'code' in e)) {
-        throw new ParseRefusal((e as Error)?.message ?? String(e));
-      }
+      // the parser throws plain Errors for a file it cannot read (no format, empty, broken header); system errors carry a code
+      if (!(e instanceof Error && 'code' in e)) throw new ParseRefusal((e as Error)?.message ?? String(e));
       throw e;
     }
     if (writeError) throw writeError;

@@ -37,6 +37,8 @@ export interface ImportJobOptions {
   /** parse in a second thread inside the worker (default: when the machine has more than one core) */
   parseThread?: boolean;
   catalogFile?: string | null;
+  /** bulk mode (see RunImportOptions.deferIndexes); default 'auto' */
+  deferIndexes?: boolean | 'auto';
 }
 
 export interface ImportJobHandle {
@@ -63,6 +65,7 @@ export interface ImportWorkerData {
   actor: string;
   parseThread: boolean;
   catalogFile?: string | null;
+  deferIndexes?: boolean | 'auto';
 }
 
 /** The worker file: explicit path, DRAWDOWN_IMPORT_WORKER, or import-worker.cjs beside this bundle or in ../cli. Null: none built. */
@@ -131,6 +134,7 @@ async function inline(o: ImportJobOptions, h: ImportJobHandle): Promise<ImportFi
       onProgress: (p) => h.progress(p),
       parse: o.parse,
       catalogFile: o.catalogFile,
+      deferIndexes: o.deferIndexes,
     });
   } finally {
     if (!memory) db.close();
@@ -151,6 +155,7 @@ function inWorker(workerFile: string, o: ImportJobOptions, h: ImportJobHandle): 
       actor: o.actor,
       parseThread: o.parseThread ?? os.availableParallelism() > 1,
       catalogFile: o.catalogFile,
+      deferIndexes: o.deferIndexes,
     };
     const worker = new Worker(workerFile, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
     let settled = false;

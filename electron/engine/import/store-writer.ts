@@ -9,7 +9,7 @@ import type { Db } from '../db/open';
 import type { RowError } from './types';
 import type { ImportKind } from './types';
 import { USAGE_COLUMNS, USAGE_BOUND, USAGE_STRIDE, U, type PreparedBatch, type FlatValue } from './store-prepare';
-import { RowKeyClaims } from './store-keys';
+import { RowKeyClaims, usageKeyBase } from './store-keys';
 import type { RejectsWriter } from './store-rejects';
 import type { InvoiceLineRecord, IncidentRecord } from '../../../shared/domain';
 import { parseDecimal } from '../../../shared/money';
@@ -192,7 +192,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
       );
       const args = v.slice(base, base + USAGE_BOUND);
       let key = '';
-      const outcome = claims.claim(v[base + U.contentHash] as string, (k) => {
+      const outcome = claims.claim(usageKeyBase(v[base + U.day] as string, v[base + U.contentHash] as string), (k) => {
         args[U.rowKey] = k;
         key = k;
         return ins.run(args).changes === 1;

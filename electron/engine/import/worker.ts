@@ -48,6 +48,7 @@ async function runImportWorker(data: ImportWorkerData): Promise<void> {
       onProgress: progress,
       parseThreadFile: data.parseThread ? __filename : null,
       catalogFile: data.catalogFile,
+      deferIndexes: data.deferIndexes,
     });
     if (pending) post({ t: 'progress', p: pending });
     post({ t: 'result', result });

@@ -44,15 +44,15 @@ export function createLedgerRepo(db: Db) {
   // Rows priced in a virtual currency draw in that unit. Read from usage_daily (migration 2), the
   // usage rows summed per day, account, workload, category and currency by triggers: the same
   // groups as summing usage_records, from a table days × workloads long instead of one row per
-  // usage line (5 million rows: seconds → tens of milliseconds).
+  // usage line (bench/scale.ts, 5 million rows: seconds → a few hundred milliseconds). The GROUP BY
+  // and ORDER BY follow usage_daily's primary key, so SQLite streams them without sorting.
   const daily = db.prepare<[], DailyCostRow>(`
-    SELECT day, account_key AS accountId, CASE WHEN pricing_currency <> '' THEN pricing_currency ELSE currency END AS unit,
-           NULLIF(workload_key, 0) AS workloadId,
+    SELECT day, account_key AS accountId, unit, NULLIF(workload_key, 0) AS workloadId,
            SUM(CASE WHEN pricing_currency <> '' THEN pricing_micros ELSE billed_micros END) AS amountMicros
     FROM usage_daily
     WHERE account_key <> 0 AND charge_category IN ('usage','credit','adjustment')
     GROUP BY day, account_key, unit, workload_key
-    ORDER BY day`);
+    ORDER BY day, account_key, unit, workload_key`);
   const lastDay = db.prepare<[], { d: string | null }>('SELECT max(day) AS d FROM usage_records');
   return {
     blocks: () => blocks.all(),

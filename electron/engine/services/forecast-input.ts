@@ -51,7 +51,10 @@ export function lastUsageDay(db: Db): string {
 
 export function loadForecastBase(db: Db, dbPath: string, at?: string): ForecastBase {
   const repo = createForecastInputRepo(db);
-  const asOf = at ?? lastUsageDay(db);
+  const last = lastUsageDay(db);
+  // after the last usage day the history would be missing days, not days without spend
+  if (at !== undefined && at > last) throw new RefusedError(`The usage history ends on ${last}: forecast as of that day or an earlier one, not ${at}.`, 'invalid-argument');
+  const asOf = at ?? last;
   const startDay = addDays(asOf, 1);
   const snap = computeLedger(db, asOf);
   const remainingById = new Map(snap.result.blocks.map((b) => [b.blockId, b.remainingMicros]));

@@ -87,7 +87,7 @@ function Overview({ d }: { d: DashboardData }) {
         <BurnChart series={d.burn} />
       </Card>
       <Card title="Credit blocks">
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Credit block balances, scrollable">
         <table className="data" aria-label="Credit block balances">
           <thead>
             <tr>

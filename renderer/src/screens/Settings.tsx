@@ -5,6 +5,7 @@ import { useReady } from '../hooks/useReady';
 import { Card, ErrorBox } from '../components/ui';
 import { Badge, Field, RunnerStatus, useRunner } from '../components/ledger/Form';
 import type { Role } from '../../../shared/domain';
+import { BackupPanel } from '../components/settings/BackupPanel';
 
 /** Settings: profiles (list, create, sign in as) and, in its own section, the database. */
 export function SettingsScreen() {
@@ -18,14 +19,7 @@ export function SettingsScreen() {
       <h1>Settings</h1>
       <ProfilesSection profiles={profiles.data.profiles} currentId={profiles.data.currentId} />
       <hr className="ld-section-sep" />
-      {/* Database, backup and restore: kept apart from profiles; that capability is added here by its own issue. */}
-      <section aria-label="Database" data-section="database">
-        <Card title="Database">
-          <p>
-            <span className="muted">File:</span> <code>{info.data.dbPath}</code> · schema v{info.data.schemaVersion}
-          </p>
-        </Card>
-      </section>
+      <BackupPanel />
     </div>
   );
 }

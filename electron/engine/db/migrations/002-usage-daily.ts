@@ -19,11 +19,11 @@
  */
 /** Every usage row's contribution, grouped: the backfill of the migration and the bulk rebuild. */
 const FILL = `
-INSERT INTO usage_daily (day, account_key, workload_key, provider, charge_category, currency, pricing_currency, rows, billed_micros, pricing_micros)
-SELECT day, COALESCE(account_id, 0), COALESCE(workload_id, 0), provider, charge_category, currency, COALESCE(pricing_currency, ''),
+INSERT INTO usage_daily (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency, rows, billed_micros, pricing_micros)
+SELECT day, COALESCE(account_id, 0), COALESCE(pricing_currency, currency), COALESCE(workload_id, 0), provider, charge_category, currency, COALESCE(pricing_currency, ''),
        count(*), SUM(COALESCE(billed_cost_micros, 0)), SUM(COALESCE(pricing_currency_cost_micros, 0))
 FROM usage_records
-GROUP BY 1, 2, 3, 4, 5, 6, 7;
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 `;
 
 export const migration002 = `
@@ -31,6 +31,8 @@ CREATE TABLE usage_daily (
   day TEXT NOT NULL,
   -- credit account id, 0 when the row has none
   account_key INTEGER NOT NULL,
+  -- what the rows draw in: the pricing currency when they have one, else the currency
+  unit TEXT NOT NULL,
   -- workload id, 0 when no rule attributes the row
   workload_key INTEGER NOT NULL,
   provider TEXT NOT NULL,
@@ -41,17 +43,18 @@ CREATE TABLE usage_daily (
   rows INTEGER NOT NULL,
   billed_micros INTEGER NOT NULL,
   pricing_micros INTEGER NOT NULL,
-  PRIMARY KEY (day, account_key, workload_key, provider, charge_category, currency, pricing_currency)
+  -- the drawdown's order: day, account, unit, workload (its GROUP BY streams in key order, no sort)
+  PRIMARY KEY (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency)
 ) STRICT, WITHOUT ROWID;
 -- per account: spend, unattributed spend, workloads drawing (covering: no lookups into the table)
 CREATE INDEX usage_daily_account ON usage_daily(account_key, charge_category, workload_key, billed_micros);
 
 CREATE TRIGGER usage_daily_insert AFTER INSERT ON usage_records
 BEGIN
-  INSERT INTO usage_daily (day, account_key, workload_key, provider, charge_category, currency, pricing_currency, rows, billed_micros, pricing_micros)
-  VALUES (NEW.day, COALESCE(NEW.account_id, 0), COALESCE(NEW.workload_id, 0), NEW.provider, NEW.charge_category, NEW.currency,
+  INSERT INTO usage_daily (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency, rows, billed_micros, pricing_micros)
+  VALUES (NEW.day, COALESCE(NEW.account_id, 0), COALESCE(NEW.pricing_currency, NEW.currency), COALESCE(NEW.workload_id, 0), NEW.provider, NEW.charge_category, NEW.currency,
           COALESCE(NEW.pricing_currency, ''), 1, COALESCE(NEW.billed_cost_micros, 0), COALESCE(NEW.pricing_currency_cost_micros, 0))
-  ON CONFLICT (day, account_key, workload_key, provider, charge_category, currency, pricing_currency) DO UPDATE SET
+  ON CONFLICT (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency) DO UPDATE SET
     rows = rows + 1, billed_micros = billed_micros + excluded.billed_micros, pricing_micros = pricing_micros + excluded.pricing_micros;
 END;
 
@@ -59,10 +62,10 @@ CREATE TRIGGER usage_daily_delete AFTER DELETE ON usage_records
 BEGIN
   UPDATE usage_daily SET rows = rows - 1, billed_micros = billed_micros - COALESCE(OLD.billed_cost_micros, 0),
          pricing_micros = pricing_micros - COALESCE(OLD.pricing_currency_cost_micros, 0)
-  WHERE day = OLD.day AND account_key = COALESCE(OLD.account_id, 0) AND workload_key = COALESCE(OLD.workload_id, 0) AND provider = OLD.provider
+  WHERE day = OLD.day AND account_key = COALESCE(OLD.account_id, 0) AND unit = COALESCE(OLD.pricing_currency, OLD.currency) AND workload_key = COALESCE(OLD.workload_id, 0) AND provider = OLD.provider
     AND charge_category = OLD.charge_category AND currency = OLD.currency AND pricing_currency = COALESCE(OLD.pricing_currency, '');
   DELETE FROM usage_daily
-  WHERE day = OLD.day AND account_key = COALESCE(OLD.account_id, 0) AND workload_key = COALESCE(OLD.workload_id, 0) AND provider = OLD.provider
+  WHERE day = OLD.day AND account_key = COALESCE(OLD.account_id, 0) AND unit = COALESCE(OLD.pricing_currency, OLD.currency) AND workload_key = COALESCE(OLD.workload_id, 0) AND provider = OLD.provider
     AND charge_category = OLD.charge_category AND currency = OLD.currency AND pricing_currency = COALESCE(OLD.pricing_currency, '') AND rows = 0;
 END;
 
@@ -74,15 +77,15 @@ WHEN OLD.day IS NOT NEW.day OR OLD.account_id IS NOT NEW.account_id OR OLD.workl
 BEGIN
   UPDATE usage_daily SET rows = rows - 1, billed_micros = billed_micros - COALESCE(OLD.billed_cost_micros, 0),
          pricing_micros = pricing_micros - COALESCE(OLD.pricing_currency_cost_micros, 0)
-  WHERE day = OLD.day AND account_key = COALESCE(OLD.account_id, 0) AND workload_key = COALESCE(OLD.workload_id, 0) AND provider = OLD.provider
+  WHERE day = OLD.day AND account_key = COALESCE(OLD.account_id, 0) AND unit = COALESCE(OLD.pricing_currency, OLD.currency) AND workload_key = COALESCE(OLD.workload_id, 0) AND provider = OLD.provider
     AND charge_category = OLD.charge_category AND currency = OLD.currency AND pricing_currency = COALESCE(OLD.pricing_currency, '');
   DELETE FROM usage_daily
-  WHERE day = OLD.day AND account_key = COALESCE(OLD.account_id, 0) AND workload_key = COALESCE(OLD.workload_id, 0) AND provider = OLD.provider
+  WHERE day = OLD.day AND account_key = COALESCE(OLD.account_id, 0) AND unit = COALESCE(OLD.pricing_currency, OLD.currency) AND workload_key = COALESCE(OLD.workload_id, 0) AND provider = OLD.provider
     AND charge_category = OLD.charge_category AND currency = OLD.currency AND pricing_currency = COALESCE(OLD.pricing_currency, '') AND rows = 0;
-  INSERT INTO usage_daily (day, account_key, workload_key, provider, charge_category, currency, pricing_currency, rows, billed_micros, pricing_micros)
-  VALUES (NEW.day, COALESCE(NEW.account_id, 0), COALESCE(NEW.workload_id, 0), NEW.provider, NEW.charge_category, NEW.currency,
+  INSERT INTO usage_daily (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency, rows, billed_micros, pricing_micros)
+  VALUES (NEW.day, COALESCE(NEW.account_id, 0), COALESCE(NEW.pricing_currency, NEW.currency), COALESCE(NEW.workload_id, 0), NEW.provider, NEW.charge_category, NEW.currency,
           COALESCE(NEW.pricing_currency, ''), 1, COALESCE(NEW.billed_cost_micros, 0), COALESCE(NEW.pricing_currency_cost_micros, 0))
-  ON CONFLICT (day, account_key, workload_key, provider, charge_category, currency, pricing_currency) DO UPDATE SET
+  ON CONFLICT (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency) DO UPDATE SET
     rows = rows + 1, billed_micros = billed_micros + excluded.billed_micros, pricing_micros = pricing_micros + excluded.pricing_micros;
 END;
 

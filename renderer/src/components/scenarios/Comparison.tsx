@@ -77,7 +77,10 @@ export function Comparison({ result }: { result: ScenarioRunResult }) {
                 const b = r.blocks.find((x) => x.blockId === current.id);
                 return (
                   <figure key={i} className="sc-fan">
-                    <figcaption style={{ color: runColour(i) }}>{r.label}</figcaption>
+                    <figcaption>
+                      <span className="sc-swatch" style={{ background: runColour(i) }} aria-hidden />
+                      {r.label}
+                    </figcaption>
                     {b ? (
                       <FanChart days={days} fan={cut(b.fan, n)} baseline={i > 0 && baseFan ? cut(baseFan, n) : undefined} colour={runColour(i)} yMax={yMax} label={`Fan chart: ${current.name}, ${r.label}`} />
                     ) : (

@@ -34,9 +34,9 @@ export function NumberField(p: { label: string; value: number | undefined; onCha
   );
 }
 
-export function DateField(p: { label: string; value: string | undefined; onChange(v: string | undefined): void; optional?: boolean }) {
+export function DateField(p: { label: string; value: string | undefined; onChange(v: string | undefined): void; optional?: boolean; emptyMeans?: string }) {
   return (
-    <Field label={p.label} hint={p.optional ? 'empty: from the start' : undefined}>
+    <Field label={p.label} hint={p.optional ? `empty: ${p.emptyMeans ?? 'from the start'}` : undefined}>
       {(id) => <input id={id} type="date" value={p.value ?? ''} required={!p.optional} onChange={(e) => p.onChange(e.target.value || undefined)} />}
     </Field>
   );

@@ -120,7 +120,8 @@ async function main(): Promise<void> {
     const dbPath = path.join(dir, 'drawdown.db');
     openDatabase(dbPath).close();
     (globalThis as { gc?: () => void }).gc?.();
-    let peak = process.memoryUsage().rss;
+    const before = process.memoryUsage().rss;
+    let peak = before;
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 25);
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
     } else {
       console.log(`sqlite3 .import              not run: ${r.error?.message ?? r.stderr?.trim() ?? `exit ${r.status}`} (apt-get install sqlite3)`);
     }
-    console.log(`peak RSS                     ${mb(peak)} sampled, ${mb(maxRss)} maxRSS (whole process, including the generator)`);
+    console.log(`peak RSS                     ${mb(peak)} sampled during the import (${mb(before)} before it), ${mb(maxRss)} maxRSS of the whole run`);
   } finally {
     if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
     else console.log(`kept ${dir}`);

@@ -411,6 +411,7 @@ async function main(): Promise<void> {
     out('');
     out(missed.length === 0 ? '== every figure met its goal' : `== ${missed.length} figure(s) missed their goal:`);
     for (const m of missed) out(`  MISS ${m.what}: ${fmtMs(m.ms)} (goal < ${fmtMs(m.goal)})`);
+    if (projected) out(`  (dashboard-get with the proposed repos/blocks.ts accounts(): ${fmtMs(projected.medianMs)})`);
     out(`finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
   } finally {
     if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });

@@ -40,6 +40,11 @@ const fn = new Float64Array(LAYERS);
 
 const INV_2_32 = 1 / 4294967296;
 
+/** log(1 + i / LOG_STEPS) for i = 0..LOG_STEPS: with linear interpolation, log on [1, 2] to < 1e-6. */
+const LOG_STEPS = 1024;
+const LOG_TABLE = new Float64Array(LOG_STEPS + 1);
+for (let i = 0; i <= LOG_STEPS; i++) LOG_TABLE[i] = Math.log1p(i / LOG_STEPS);
+
 /**
  * The ziggurat's fast path over out[from..to): sfc32 in locals, one draw per value, and the
  * misses (|j| beyond the layer's rectangle) noted in fixAt/fixBits. Returns their count.
@@ -176,9 +181,19 @@ export class Rng {
     return this.geometricScaled(1 / Math.log1p(-p));
   }
 
-  /** geometric(p) given 1 / log(1 − p), for callers drawing many gaps at one rate. */
+  /**
+   * geometric(p) given 1 / log(1 − p), for callers drawing many gaps at one rate. log(u) comes
+   * from the draw's leading zeros and a table of log on [1, 2) (absolute error < 1e-6, far
+   * below what the floor() to whole days can show) rather than Math.log.
+   */
   geometricScaled(invLog1mP: number): number {
-    return Math.floor(Math.log(((this.nextInt32() >>> 0) + 0.5) * INV_2_32) * invLog1mP);
+    const u = (this.nextInt32() >>> 0) + 0.5; // u / 2^32 is uniform on (0, 1)
+    const lz = Math.clz32(u); // u / 2^32 lies in [2^-(lz+1), 2^-lz)
+    const m = (u * 2 ** (lz + 1)) * INV_2_32 - 1; // mantissa − 1, in [0, 1)
+    const x = m * LOG_STEPS;
+    const i = x | 0;
+    const logU = LOG_TABLE[i] + (x - i) * (LOG_TABLE[i + 1] - LOG_TABLE[i]) - (lz + 1) * Math.LN2;
+    return Math.floor(logU * invLog1mP);
   }
 
   /** The ziggurat's rejection step: the wedge between layers, or the tail beyond R. */

@@ -91,6 +91,9 @@ export function compileScenario(scenario: Scenario | undefined, ctx: ScenarioCon
   applyModelCosts(levers, ctx, out, dayOf, resolve);
   const priceLevers = levers.filter((l): l is LeverOf<'price-change'> => l.kind === 'price-change');
   newLevers.forEach((l, i) => applyNewWorkloadCost(l, ctx.workloads.length + i, ctx, out, (model, d) => priceFactorOn(priceLevers, model, d, dayOf)));
+  // top-up k (in lever order, counting any that fail) becomes block -(k + 1), below any id in use
+  const idBase = Math.min(0, ...ctx.blocks.map((b) => b.id));
+  let topUps = 0;
   levers.forEach((l, li) => {
     const label = `lever ${li + 1} (${l.kind})`;
     switch (l.kind) {
@@ -98,7 +101,7 @@ export function compileScenario(scenario: Scenario | undefined, ctx: ScenarioCon
         applySurge(l, resolve(l.target, label), out, dayOf);
         break;
       case 'top-up':
-        applyTopUp(l, out, label);
+        applyTopUp(l, idBase - ++topUps, out, label);
         break;
       case 'reallocate':
         applyReallocate(l, out, label);
@@ -281,7 +284,7 @@ export function surgeRamp(daysIn: number, rampDays: number): number {
   return Math.min(1, (daysIn + 1) / rampDays);
 }
 
-function applyTopUp(l: LeverOf<'top-up'>, out: CompiledScenario, label: string): void {
+function applyTopUp(l: LeverOf<'top-up'>, id: number, out: CompiledScenario, label: string): void {
   const like = l.blockId !== undefined ? out.blocks.find((b) => b.id === l.blockId) : undefined;
   if (l.blockId !== undefined && !like) {
     out.warnings.push(`${label}: block ${l.blockId} not found`);
@@ -295,7 +298,6 @@ function applyTopUp(l: LeverOf<'top-up'>, out: CompiledScenario, label: string):
     return;
   }
   const expires = l.expiresOn !== undefined ? l.expiresOn : like && like.expiresOn === null ? null : addMonths(l.day, 12);
-  const id = Math.min(0, ...out.blocks.map((b) => b.id)) - 1;
   out.blocks.push({
     id,
     accountId,

@@ -127,16 +127,24 @@ export function depletionStats(
   };
 }
 
-/** P10/P50/P90 per day from fan samples laid out [(series * horizon + day) * fanPaths + path]. */
+/**
+ * P10/P50/P90 per day from fan samples laid out [(series * horizon + day) * fanPaths + path]:
+ * nearest-rank order statistics (a chart needs no interpolation), each selected in what the
+ * previous selection left above it.
+ */
 export function fanQuantiles(samples: Float32Array, series: number, horizon: number, fanPaths: number): Fan {
   const fan: Fan = { p10: [], p50: [], p90: [] };
   if (fanPaths === 0) return fan;
+  const n = fanPaths;
+  const k10 = Math.round(0.1 * (n - 1));
+  const k50 = Math.round(0.5 * (n - 1));
+  const k90 = Math.round(0.9 * (n - 1));
   for (let d = 0; d < horizon; d++) {
-    const at = (series * horizon + d) * fanPaths;
-    const s = samples.subarray(at, at + fanPaths);
-    fan.p10.push(Math.round(selectQuantile(s, 0.1)));
-    fan.p50.push(Math.round(selectQuantile(s, 0.5)));
-    fan.p90.push(Math.round(selectQuantile(s, 0.9)));
+    const at = (series * horizon + d) * n;
+    const s = samples.subarray(at, at + n);
+    fan.p10.push(Math.round(select(s, k10, 0, n - 1)));
+    fan.p50.push(Math.round(select(s, k50, Math.min(k10 + 1, k50), n - 1)));
+    fan.p90.push(Math.round(select(s, k90, Math.min(k50 + 1, k90), n - 1)));
   }
   return fan;
 }

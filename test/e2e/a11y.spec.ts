@@ -34,7 +34,7 @@ async function open(page: Page, url: string, id: string, label: string): Promise
   await ready(page, 'dashboard');
   // by the address (as a bookmark or a reload would), so no click leaves a focus starting point behind
   if (id !== 'dashboard') {
-    await page.evaluate((screen) => (window.location.hash = `#/${screen}`), id);
+    await page.evaluate(`window.location.hash = '#/${id}'`);
     await ready(page, id);
   }
   // the screen's own heading, then let charts and late panels settle
@@ -50,73 +50,74 @@ interface Stop {
   why: string;
 }
 
+// The in-page halves of the checks are plain JavaScript run with page.evaluate (this project's
+// TypeScript config for tests has no DOM library).
+
 /**
  * Tags every keyboard-operable control of the page with data-kbd (enabled, rendered, not inert), and
  * records its look before it has focus, so the look with focus can be compared.
  */
-async function tagControls(page: Page): Promise<{ key: string; label: string }[]> {
-  return page.evaluate(() => {
-    const sel = [
-      'a[href]', 'button', 'input:not([type="hidden"])', 'select', 'textarea', 'summary', 'iframe', '[contenteditable=""]', '[contenteditable="true"]',
-      '[tabindex]:not([tabindex="-1"])', '[role="button"]', '[role="link"]', '[role="tab"]', '[role="checkbox"]', '[role="switch"]', '[role="menuitem"]', '[role="radio"]', '[role="option"]',
-    ].join(',');
-    const out: { key: string; label: string }[] = [];
-    const w = window as unknown as { __kbdBefore: Record<string, string> };
-    w.__kbdBefore = {};
-    let n = 0;
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>(sel))) {
-      if ((el as HTMLButtonElement).disabled || el.closest('[inert],[aria-hidden="true"]')) continue;
-      const r = el.getBoundingClientRect();
-      const cs = getComputedStyle(el);
-      if (cs.visibility === 'hidden' || cs.display === 'none' || (r.width === 0 && r.height === 0)) continue;
-      // a radio group is one tab stop: only its checked (or first) radio is reached by Tab
-      if (el instanceof HTMLInputElement && el.type === 'radio' && el.name) {
-        const group = Array.from(document.querySelectorAll<HTMLInputElement>(`input[type="radio"][name="${CSS.escape(el.name)}"]`)).filter((x) => !x.disabled);
-        const stop = group.find((x) => x.checked) ?? group[0];
-        if (stop !== el) continue;
-      }
-      const key = `k${n++}`;
-      el.dataset.kbd = key;
-      w.__kbdBefore[key] = [cs.outlineStyle, cs.outlineWidth, cs.outlineColor, cs.boxShadow, cs.backgroundColor, cs.borderColor, cs.textDecorationLine, cs.color].join('|');
-      out.push({ key, label: `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? (el as HTMLInputElement).name ?? '').trim().slice(0, 40)}"` });
+const TAG_CONTROLS = `(() => {
+  const sel = [
+    'a[href]', 'button', 'input:not([type="hidden"])', 'select', 'textarea', 'summary', 'iframe', '[contenteditable=""]', '[contenteditable="true"]',
+    '[tabindex]:not([tabindex="-1"])', '[role="button"]', '[role="link"]', '[role="tab"]', '[role="checkbox"]', '[role="switch"]', '[role="menuitem"]', '[role="radio"]', '[role="option"]',
+  ].join(',');
+  const look = (cs) => [cs.outlineStyle, cs.outlineWidth, cs.outlineColor, cs.boxShadow, cs.backgroundColor, cs.borderColor, cs.textDecorationLine, cs.color].join('|');
+  const out = [];
+  window.__kbdBefore = {};
+  let n = 0;
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.disabled || el.closest('[inert],[aria-hidden="true"]')) continue;
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'none' || (r.width === 0 && r.height === 0)) continue;
+    // a radio group is one tab stop: only its checked (or first) radio is reached by Tab
+    if (el instanceof HTMLInputElement && el.type === 'radio' && el.name) {
+      const group = [...document.querySelectorAll('input[type="radio"][name="' + CSS.escape(el.name) + '"]')].filter((x) => !x.disabled);
+      const stop = group.find((x) => x.checked) || group[0];
+      if (stop !== el) continue;
     }
-    return out;
-  });
-}
+    const key = 'k' + n++;
+    el.dataset.kbd = key;
+    window.__kbdBefore[key] = look(cs);
+    out.push({ key, label: el.tagName.toLowerCase() + ' "' + (el.getAttribute('aria-label') || el.textContent || el.name || '').trim().slice(0, 40) + '"' });
+  }
+  return out;
+})()`;
 
 /** The control that has focus now, and whether its focus is visible (an outline, a ring, or a changed look). */
-async function focused(page: Page): Promise<Stop | null> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el || el === document.body) return null;
-    const holder = el.closest<HTMLElement>('[data-kbd]');
-    const key = holder?.dataset.kbd ?? '';
-    const cs = getComputedStyle(el);
-    const ring = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 && !/rgba\(\d+, \d+, \d+, 0\)|transparent/.test(cs.outlineColor);
-    const shadow = cs.boxShadow !== 'none';
-    const before = (window as unknown as { __kbdBefore: Record<string, string> }).__kbdBefore[key];
-    const now = [cs.outlineStyle, cs.outlineWidth, cs.outlineColor, cs.boxShadow, cs.backgroundColor, cs.borderColor, cs.textDecorationLine, cs.color].join('|');
-    const changed = before !== undefined && before !== now;
-    const why = ring ? `outline ${cs.outlineWidth} ${cs.outlineStyle} ${cs.outlineColor}` : shadow ? `box-shadow ${cs.boxShadow}` : changed ? 'restyled on focus' : `no indicator (${now})`;
-    const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40);
-    return { key, tag: el.tagName.toLowerCase(), name, visible: ring || shadow || changed, why };
-  });
-}
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const holder = el.closest('[data-kbd]');
+  const key = holder ? holder.dataset.kbd : '';
+  const cs = getComputedStyle(el);
+  const ring = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 && !/rgba\\(\\d+, \\d+, \\d+, 0\\)|transparent/.test(cs.outlineColor);
+  const shadow = cs.boxShadow !== 'none';
+  const before = (window.__kbdBefore || {})[key];
+  const now = [cs.outlineStyle, cs.outlineWidth, cs.outlineColor, cs.boxShadow, cs.backgroundColor, cs.borderColor, cs.textDecorationLine, cs.color].join('|');
+  const changed = before !== undefined && before !== now;
+  const why = ring ? 'outline ' + cs.outlineWidth + ' ' + cs.outlineStyle + ' ' + cs.outlineColor : shadow ? 'box-shadow ' + cs.boxShadow : changed ? 'restyled on focus' : 'no indicator (' + now + ')';
+  const name = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40);
+  return { key, tag: el.tagName.toLowerCase(), name, visible: ring || shadow || changed, why };
+})()`;
 
 /** Things in the content that look clickable (pointer cursor) but no keyboard can reach. */
-async function mouseOnly(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const main = document.querySelector('main');
-    if (!main) return out;
-    for (const el of Array.from(main.querySelectorAll<HTMLElement>('*'))) {
-      if (getComputedStyle(el).cursor !== 'pointer') continue;
-      if (el.closest('[data-kbd],label,canvas')) continue; // reachable itself or inside a control; labels forward to their field
-      out.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').trim().slice(0, 40)}"`);
-    }
-    return out;
-  });
-}
+const MOUSE_ONLY = `(() => {
+  const out = [];
+  const main = document.querySelector('main');
+  if (!main) return out;
+  for (const el of main.querySelectorAll('*')) {
+    if (getComputedStyle(el).cursor !== 'pointer') continue;
+    if (el.closest('[data-kbd],label,canvas')) continue; // reachable itself or inside a control; labels forward to their field
+    out.push(el.tagName.toLowerCase() + '.' + el.className + ' "' + (el.textContent || '').trim().slice(0, 40) + '"');
+  }
+  return out;
+})()`;
+
+const tagControls = (page: Page) => page.evaluate<{ key: string; label: string }[]>(TAG_CONTROLS);
+const focused = (page: Page) => page.evaluate<Stop | null>(FOCUSED);
+const mouseOnly = (page: Page) => page.evaluate<string[]>(MOUSE_ONLY);
 
 for (const [id, label] of SCREENS) {
   test(`${label} screen: no serious or critical axe violations; every action reachable from the keyboard with a visible focus`, async ({ page, demoServer }) => {
@@ -140,22 +141,26 @@ for (const [id, label] of SCREENS) {
 
       // from the top of the page: the skip link first, then every stop in order
       await page.keyboard.press('Tab');
-      const first = await page.evaluate(() => document.activeElement?.textContent?.trim());
-      expect(first, 'the first Tab stop is the skip link').toBe('Skip to content');
-      const seen = new Map<string, Stop>();
+      const first = await focused(page);
+      expect(first?.name, 'the first Tab stop is the skip link').toBe('Skip to content');
+      const seen = new Map<string, Stop>([[first!.key, first!]]);
       const invisible: string[] = [];
       let wrapped = false;
-      for (let i = 0; i < controls.length + 40; i++) {
+      let last = first!.key;
+      // date fields take one Tab per part (day, month, year): allow three stops per control
+      for (let i = 0; i < controls.length * 3 + 40; i++) {
         await page.keyboard.press('Tab');
         const f = await focused(page);
         if (!f) {
           wrapped = true; // focus left the document (back to the browser): the end of the tab order
           break;
         }
+        if (f.key === last) continue; // the next part of the same control
         if (f.key && seen.has(f.key)) {
-          wrapped = true;
+          wrapped = true; // back at a control already visited: the order has come round
           break;
         }
+        last = f.key;
         if (f.key) seen.set(f.key, f);
         if (!f.visible) invisible.push(`${f.tag} "${f.name}": ${f.why}`);
       }
@@ -170,7 +175,7 @@ for (const [id, label] of SCREENS) {
       await page.keyboard.press('Enter');
       await expect(page.locator('main')).toBeFocused();
       await page.keyboard.press('Shift+Tab');
-      expect(await page.evaluate(() => !!document.activeElement?.closest('nav'))).toBe(true);
+      expect(await page.evaluate<boolean>("!!(document.activeElement && document.activeElement.closest('nav'))")).toBe(true);
     });
   });
 }

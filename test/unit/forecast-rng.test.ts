@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Rng } from '../../shared/forecast/rng';
 import { normalCdf, normalQuantile, quantileSorted } from '../../shared/forecast/stats';
 import { fastExp } from '../../shared/forecast/simulate';
-import { selectQuantile } from '../../shared/forecast/simulate-stats';
+import { fanQuantiles, selectQuantile } from '../../shared/forecast/simulate-stats';
 
 describe('Rng', () => {
   it('is reproducible per seed and differs between seeds', () => {
@@ -98,6 +98,23 @@ describe('selectQuantile', () => {
         const a = Float64Array.from(xs);
         const sorted = Float64Array.from(xs).sort();
         expect(selectQuantile(a, q)).toBeCloseTo(quantileSorted(sorted, q), 6);
+      }),
+    );
+  });
+});
+
+describe('fanQuantiles', () => {
+  it('takes nearest-rank P10/P50/P90 per day', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1e6 }), (paths, days, seed) => {
+        const rng = new Rng(seed);
+        const samples = new Float32Array(2 * days * paths).map(() => Math.round(rng.uniform() * 1000) * (rng.uniform() < 0.3 ? 0 : 1));
+        const copy = Float32Array.from(samples);
+        const fan = fanQuantiles(samples, 1, days, paths);
+        for (let d = 0; d < days; d++) {
+          const sorted = copy.slice((days + d) * paths, (days + d + 1) * paths).sort();
+          expect([fan.p10[d], fan.p50[d], fan.p90[d]]).toEqual([0.1, 0.5, 0.9].map((q) => sorted[Math.round(q * (paths - 1))]));
+        }
       }),
     );
   });

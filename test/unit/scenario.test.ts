@@ -203,9 +203,19 @@ describe('compileScenario', () => {
       ctx(),
     );
     expect(c.blocks).toHaveLength(5);
-    expect(c.blocks[3]).toMatchObject({ accountId: 2, unit: 'USD', amountMicros: 50 * M, purchasedOn: '2026-02-10', expiresOn: '2027-02-10', kind: 'purchased' });
-    expect(c.blocks[4]).toMatchObject({ accountId: 1, kind: 'promotional', priority: 0, expiresOn: null, purchasedOn: '2026-03-01' });
+    expect(c.blocks[3]).toMatchObject({ id: -1, accountId: 2, unit: 'USD', amountMicros: 50 * M, purchasedOn: '2026-02-10', expiresOn: '2027-02-10', kind: 'purchased' });
+    expect(c.blocks[4]).toMatchObject({ id: -2, accountId: 1, kind: 'promotional', priority: 0, expiresOn: null, purchasedOn: '2026-03-01' });
     expect(new Set(c.blocks.map((b) => b.id)).size).toBe(5);
+    // top-up k in lever order is block -(k + 1), even after one that could not apply
+    const d = compileScenario(
+      scenario([
+        { kind: 'top-up', blockId: 999, amountMicros: 1 * M, day: '2026-02-01' },
+        { kind: 'top-up', accountId: 1, amountMicros: 2 * M, day: '2026-02-01' },
+      ]),
+      ctx(),
+    );
+    expect(d.blocks.slice(3).map((b) => [b.id, b.amountMicros])).toEqual([[-2, 2 * M]]);
+    expect(d.warnings.join()).toMatch(/block 999 not found/);
   });
 
   it('moves allocations and splits a pool, keeping the unused shares in step', () => {

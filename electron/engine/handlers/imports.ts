@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EngineContext } from '../context';
 import type { HandlerImpls } from '../../../shared/api';
-import type { importApi, ImportPreview, PreviewRow, ImportFormatInfo, ImportKind, ImportMapping } from '../../../shared/api/imports';
+import type { importApi, ImportFileResult, ImportPreview, PreviewRow, ImportFormatInfo, ImportKind, ImportMapping } from '../../../shared/api/imports';
 import type { Job } from '../../../shared/domain';
 import { previewFile } from '../import/parse-file';
 import { listFormats, validateMapping, CANONICAL_FIELDS, type CustomMapping } from '../import/formats';
@@ -15,6 +15,7 @@ import { createPreparer } from '../import/store-prepare';
 import { usageKeyBase } from '../import/store-keys';
 import { runImportJob } from '../import/run';
 import { RefusedError } from '../errors';
+import { evaluateAlerts } from '../services/alerts';
 
 export interface StartImportOptions {
   path: string;
@@ -48,8 +49,8 @@ export function startImportJob(ctx: EngineContext, o: StartImportOptions): Job {
   const onError = o.onError ?? 'reject';
   const rejectsPath = onError === 'skip' && !o.dryRun ? (o.rejectsPath === undefined ? defaultRejectsPath(ctx.dbPath, o.name, ctx.now()) : o.rejectsPath) : null;
   const actor = ctx.actor();
-  return ctx.jobs.start('import', size, (h) =>
-    runImportJob(
+  return ctx.jobs.start('import', size, async (h) => {
+    const result = await runImportJob(
       {
         dbPath: ctx.dbPath,
         file: { path: o.path, name: o.name },
@@ -64,8 +65,21 @@ export function startImportJob(ctx: EngineContext, o: StartImportOptions): Job {
         workerFile: o.workerFile,
       },
       { signal: h.signal, progress: (p) => h.progress(p) },
-    ),
-  );
+    );
+    // thresholds fire as soon as the data that crosses them is in (once per threshold and period)
+    if (result.status === 'committed' && result.kind === 'usage') raiseAlertsAfterImport(ctx, result);
+    return result;
+  });
+}
+
+function raiseAlertsAfterImport(ctx: EngineContext, result: ImportFileResult): void {
+  try {
+    const { raised } = evaluateAlerts(ctx);
+    if (raised.length) result.warnings.push(`${raised.length} new alert${raised.length > 1 ? 's' : ''} raised by this data: see Alerts.`);
+  } catch (e) {
+    // the import is committed whatever happens here; say so rather than fail the job
+    result.warnings.push(`Alerts could not be evaluated after the import: ${(e as Error).message}`);
+  }
 }
 
 async function fileSha256(file: string): Promise<string> {

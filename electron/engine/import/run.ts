@@ -157,7 +157,8 @@ function inWorker(workerFile: string, o: ImportJobOptions, h: ImportJobHandle): 
       catalogFile: o.catalogFile,
       deferIndexes: o.deferIndexes,
     };
-    const worker = new Worker(workerFile, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    // the writing thread's garbage is one batch at a time: a small young generation keeps its heap small
+    const worker = new Worker(workerFile, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     let settled = false;
     let killTimer: NodeJS.Timeout | null = null;
     const settle = (fn: () => void) => {

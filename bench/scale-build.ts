@@ -167,6 +167,10 @@ function insertUsage(db: Database.Database, org: ScaleOrg, ids: OrgIds, target: 
   const rng: Rng = mulberry32(7);
   const insert = db.prepare(USAGE_SQL);
   const carry = Float64Array.from(org.keys, () => rng());
+  // two keys in three of a workload call its main model, the third its second one; pool keys any model of the account
+  const keyModel = org.keys.map((key, k) =>
+    key.workload === null ? Math.floor(rng() * ACCOUNTS[key.account].models.length) : org.workloads[key.workload - 1].models[k % 3 === 2 ? 1 : 0],
+  );
   const pickHour = sampler(DIURNAL);
   const keyScale = org.keys.map(() => 0.5 + rng() * 1.5);
   const tags = new Map(org.workloads.map((w) => [w.id, JSON.stringify({ team: w.department.toLowerCase(), app: w.application.toLowerCase().replace(/\s+/g, '-') })]));
@@ -223,13 +227,9 @@ function insertUsage(db: Database.Database, org: ScaleOrg, ids: OrgIds, target: 
         const key = org.keys[k];
         const w = key.workload === null ? null : org.workloads[key.workload - 1];
         const perRow = (30_000 * keyScale[k] * growth * noise(rng, 0.16) * expected) / rows;
-        for (let r = 0; r < rows; r++) {
-          let model: number;
-          if (w === null) model = Math.floor(rng() * ACCOUNTS[key.account].models.length);
-          else if (w.id === org.swap.workload) model = day >= org.swap.on ? org.swap.to : org.swap.from;
-          else model = w.models[rng() < 0.7 ? 0 : 1];
-          write(k, pickHour(rng()), model, Math.max(1, Math.round(perRow * (0.85 + rng() * 0.3))));
-        }
+        // a key calls one model (the swapped workload's keys move to the dearer one on the swap day)
+        const model = w !== null && w.id === org.swap.workload ? (day >= org.swap.on ? org.swap.to : org.swap.from) : keyModel[k];
+        for (let r = 0; r < rows; r++) write(k, pickHour(rng()), model, Math.max(1, Math.round(perRow * (0.85 + rng() * 0.3))));
       }
       for (const s of spikes.get(day) ?? []) {
         // the key's usual spend per hour × the incident's multiple, on the account's dearest model

@@ -349,6 +349,8 @@ async function main(): Promise<void> {
       for (const [label, fn] of [
         ['incidents-report', () => engine.invoke('incidents-report', { from: twoMonthsFrom, to: END })],
         ['reconciliation-get', () => engine.invoke('reconciliation-get', { from: lastMonthFrom, to: END })],
+        ['report-data reconciliation', () => engine.invoke('report-data', { report: 'reconciliation', from: lastMonthFrom, to: END })],
+        ['ledger-get', () => engine.invoke('ledger-get', {})],
         ['stats-get', () => engine.invoke('stats-get', {})],
       ] as const) {
         out(`  ${label} statements:`);

@@ -57,7 +57,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    // only origin-form targets ("/path?query"): "//host" or backslashes would let the URL parser
+    // read the path as another host
+    const target = req.url ?? '/';
+    const pathPart = target.split('?')[0];
+    let url: URL;
+    try {
+      if (!pathPart.startsWith('/') || pathPart.startsWith('//') || pathPart.includes('\\')) throw new Error('not a path');
+      url = new URL(`http://127.0.0.1:${port}${target}`);
+    } catch {
+      return refuse(res, 400, 'Refused: the request target is not a plain path.');
+    }
     if (!checkHost(req.headers.host, port)) return refuse(res, 421, 'Refused: this server only answers to 127.0.0.1 and localhost.');
     if (!checkOrigin(req.headers.origin, port)) return refuse(res, 403, 'Refused: requests from another origin are not allowed.');
     if (req.headers['sec-fetch-site'] === 'cross-site') return refuse(res, 403, 'Refused: cross-site request.');

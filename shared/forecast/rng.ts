@@ -57,6 +57,8 @@ function fastNormals(s: Int32Array, out: Float64Array, from: number, to: number,
   let c = s[2];
   let d = s[3];
   let misses = 0;
+  const kTable = kn; // module tables into locals (see simulate-path.ts's row)
+  const wTable = wn;
   for (let k = from; k < to; k++) {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -66,10 +68,10 @@ function fastNormals(s: Int32Array, out: Float64Array, from: number, to: number,
     const i = t & 127;
     const j = t >> 7;
     const m = j >> 31; // branch-free |j|: its sign is a coin flip a branch would mispredict
-    out[k] = j * wn[i];
+    out[k] = j * wTable[i];
     fixAt[misses] = k;
     fixBits[misses] = t;
-    misses += (kn[i] - ((j ^ m) - m) - 1) >>> 31; // 1 when |j| >= kn[i]
+    misses += (kTable[i] - ((j ^ m) - m) - 1) >>> 31; // 1 when |j| >= kn[i]
   }
   s[0] = a;
   s[1] = b;

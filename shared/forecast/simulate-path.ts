@@ -86,6 +86,61 @@ export interface PathShape {
   rules: AccountRule[];
 }
 
+/**
+ * The hot loop of the simulation: one workload's days of one path. A function of its own with
+ * plain arguments (no `this`, no cold code), so V8 compiles it once and alone, whatever else
+ * happens to PathRunner's shape. With u = σ·e (the AR(1) log noise, scaled) and q = level
+ * shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with the level into
+ * q = damping·q + k):  cost = median · exp(u + q) · (spike that day ? size : 1), added into the
+ * kernel's group sums; returns the row's total.
+ */
+function costRow(
+  z: Float64Array,
+  median: Float64Array,
+  row: number,
+  H: number,
+  spikeDays: Int32Array,
+  si: number,
+  size: number,
+  groupCost: Float64Array,
+  gi: number,
+  nG: number,
+  cost: Float64Array,
+  keepRow: boolean,
+  ph: number,
+  a: number,
+  damp: number,
+  k: number,
+  u: number,
+  q: number,
+): number {
+  const table = EXP_TABLE;
+  const steps = EXP_STEPS;
+  const invSteps = 1 / EXP_STEPS;
+  const offset = EXP_OFFSET;
+  const rounding = EXP_OFFSET + 0.5;
+  let total = 0;
+  let nextSpike = spikeDays[si];
+  for (let d = 0; d < H; d++) {
+    u = ph * u + a * z[row + d];
+    q = damp * q + k;
+    // exp from the table (see fastExp). No clamp here: an exponent beyond the table reads
+    // undefined, the total turns NaN and PathRunner.redoPath takes over.
+    const f = (u + q) * steps;
+    const t = (f + rounding) | 0;
+    let c = median[row + d] * table[t] * (1 + (f - (t - offset)) * invSteps);
+    if (d === nextSpike) {
+      c *= size;
+      nextSpike = spikeDays[++si];
+    }
+    if (keepRow) cost[row + d] = c;
+    groupCost[gi] += c;
+    gi += nG;
+    total += c;
+  }
+  return total;
+}
+
 export class PathRunner {
   readonly H: number;
   readonly nW: number;
@@ -221,50 +276,33 @@ export class PathRunner {
     }
   }
 
-  /**
-   * One workload's days, added into the kernel's group sums; returns the workload's total.
-   * With u = σ·e (the AR(1) log noise, scaled) and q = level shock + trend shock (the damped
-   * trend D(h) = φ(1 + D(h−1)) folded with the level into q = damping·q + k):
-   *   cost = median · exp(u + q) · (spike that day ? size : 1)
-   */
+  /** One workload's days of this path (see costRow); returns the workload's total. */
   private row(w: number): number {
-    const { H, nG, z, cost, groupCost, spikeDays } = this;
+    const H = this.H;
+    const sp = this.s;
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
-    const e0 = this.shock[3 * w + 2];
-    const sp = this.s;
-    const keepRow = this.keepRows;
-    const ph = sp.phi[w];
-    const a = sp.innovation[w] * sp.sigma[w];
     const damp = sp.trendDamping[w];
-    const k = damp * slp + (1 - damp) * lvl;
-    const size = sp.spikeSize[w];
-    const median = sp.median;
-    const row = w * H;
-    let u = sp.sigma[w] * e0;
-    let q = lvl + slp * sp.dampedBefore[w];
-    let total = 0;
-    let gi = this.g.groupOf[w];
-    let si = w * (H + 1);
-    let nextSpike = spikeDays[si];
-    for (let d = 0; d < H; d++) {
-      u = ph * u + a * z[row + d];
-      q = damp * q + k;
-      // exp from the table (see fastExp). No clamp here: an exponent beyond the table reads
-      // undefined, the total turns NaN and redoPath takes over.
-      const f = (u + q) * EXP_STEPS;
-      const t = (f + (EXP_OFFSET + 0.5)) | 0;
-      let c = median[row + d] * EXP_TABLE[t] * (1 + (f - (t - EXP_OFFSET)) * (1 / EXP_STEPS));
-      if (d === nextSpike) {
-        c *= size;
-        nextSpike = spikeDays[++si];
-      }
-      if (keepRow) cost[row + d] = c;
-      groupCost[gi] += c;
-      gi += nG;
-      total += c;
-    }
-    return total;
+    return costRow(
+      this.z,
+      sp.median,
+      w * H,
+      H,
+      this.spikeDays,
+      w * (H + 1),
+      sp.spikeSize[w],
+      this.groupCost,
+      this.g.groupOf[w],
+      this.nG,
+      this.cost,
+      this.keepRows,
+      sp.phi[w],
+      sp.innovation[w] * sp.sigma[w],
+      damp,
+      damp * slp + (1 - damp) * lvl,
+      sp.sigma[w] * this.shock[3 * w + 2],
+      lvl + slp * sp.dampedBefore[w],
+    );
   }
 
   /** The spike days of workload w on this path, ascending, ended by H (geometric gaps: no draw per day). */

@@ -261,3 +261,31 @@ describe('permission, navigation and window.open decisions', () => {
     }
   });
 });
+
+describe('secrets (issue 7: provider credentials only ever through safeStorage)', () => {
+  it('the database schema has no place for a credential: no secret, password, private key or access-token column', async () => {
+    const { openDatabase } = await import('../../electron/engine/db/open');
+    const { tempDbPath } = await import('../helpers');
+    const db = openDatabase(tempDbPath());
+    try {
+      const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
+      expect(tables.length).toBeGreaterThan(10);
+      for (const { name } of tables) {
+        for (const c of db.prepare<[], { name: string }>(`PRAGMA table_info("${name}")`).all()) {
+          // token *counts* (input_tokens, …) are usage, not credentials
+          const col = c.name.toLowerCase().replace(/_tokens$/, '');
+          expect(/secret|passw|passphrase|credential|private_?key|access_?key|bearer|auth_?token|api_?token|session_?token|^token$/.test(col), `${name}.${c.name}`).toBe(false);
+        }
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('the preload hands the page no way to reach stored secrets or Electron internals', () => {
+    const src = fs.readFileSync(path.join(ROOT, 'electron', 'preload', 'index.ts'), 'utf8');
+    expect(src).not.toMatch(/safeStorage|process\.env|require\(|ipcRenderer\.(send|sendSync)\b/);
+    expect(src).toMatch(/exposeInMainWorld\('drawdown'/);
+    expect(src.match(/exposeInMainWorld/g)).toHaveLength(1);
+  });
+});

@@ -168,6 +168,18 @@ describe('importer fuzzing: targeted hostile files', () => {
     expect(o.errors[0]).toMatchObject({ line: 2, column: 'detected_at' });
   });
 
+  // Found by the fuzzer (node scripts/test-fuzz.mjs --seed 7, gcp-billing case 103): a credits cell out of
+  // the integer range once crashed the INSERT; it must be a rejected row with a reason.
+  it('a GCP credits cell out of range (1e400) is a rejected row with a reason, not a crash', async () => {
+    const credits = col('gcp-billing', 'credits');
+    for (const v of ['1e400', '[{"name":"x","amount":-1' + '0'.repeat(40) + ',"type":"PROMOTION"}]']) {
+      const o = await h.run(plainCase('gcp-billing', { rows: [{ base: 0, edits: [{ col: credits, value: { k: 'amount', v } }], extra: 0, id: '1' }] }));
+      expect(o.failures, v).toEqual([]);
+      expect(o.status, v).toBe('refused');
+      expect(o.errors[0], v).toMatchObject({ line: 2, column: 'credits' });
+    }
+  });
+
   it('broken quoting, mixed line ends, other encodings, NUL and ESC, random bytes: refused or committed, never half', async () => {
     const variants: Partial<FuzzCase>[] = [
       { quoting: 'broken', broken: { how: 'unterminated', at: 5 } },

@@ -1,9 +1,11 @@
 /**
  * Turns parsed rows into what the writer binds, without touching the database: model ids
  * (normalizeModel), the catalog cost beside the billed cost, the workload the attribution rules
- * give, tags as JSON. Usage rows are laid out flat in one array (USAGE_STRIDE values per row, in
- * the INSERT's column order) so a batch crosses a thread boundary as one array of primitives and
- * the writer binds a slice of it.
+ * give, tags as JSON. Usage rows are laid out column by column in one Float64Array (USAGE_STRIDE
+ * cells per row, in the INSERT's column order): numbers as themselves, strings as an index into
+ * the batch's table of distinct strings. A batch so crosses a thread boundary as one transferred
+ * buffer and a short array of strings (exports repeat the same provider, model, key, user and
+ * period on many rows), and the writer binds a row without allocating.
  */
 import type { ParsedRow, RowError, ImportKind } from './types';
 import type { InvoiceLineRecord, IncidentRecord, UsageRecord } from '../../../shared/domain';
@@ -11,6 +13,7 @@ import type { AttributionRuleDef } from '../../../shared/attribution';
 import { normalizeModel } from '../../../shared/models';
 import { findPrice, catalogCostMicros, type PriceEntry } from '../../../shared/catalog';
 import { createAttributor } from '../repos/attribution';
+import { usageKeyBase } from './store-keys';
 
 /** Column order of the usage INSERT (import_id is a literal in the SQL). */
 export const USAGE_COLUMNS = [
@@ -21,7 +24,7 @@ export const USAGE_COLUMNS = [
   'pricing_currency_cost_micros', 'pricing_quantity_text', 'pricing_unit', 'tags_json', 'sku', 'region', 'resource_id', 'description',
 ] as const;
 
-/** Offsets in a flat usage row: the bound columns, then two values the writer needs but does not bind. */
+/** Offsets in a usage row: the bound columns, then two values the writer needs but does not bind. */
 export const U = {
   line: 0, rowKey: 1, provider: 2, accountId: 3, billingAccountId: 4, subAccountId: 5, subAccountName: 6, apiKey: 7, userId: 8,
   workloadId: 9, chargeCategory: 10, chargeClass: 11, periodStart: 12, periodEnd: 13, day: 14, serviceName: 15, modelRaw: 16,
@@ -29,8 +32,8 @@ export const U = {
   billedCostMicros: 24, billedCostText: 25, effectiveCostMicros: 26, listCostMicros: 27, catalogCostMicros: 28, currency: 29,
   pricingCurrency: 30, pricingCurrencyCostMicros: 31, pricingQuantityText: 32, pricingUnit: 33, tagsJson: 34, sku: 35, region: 36,
   resourceId: 37, description: 38,
-  /** not bound: the row's content hash (row_key = hash#occurrence) */
-  contentHash: 39,
+  /** not bound: the row's key base (usageKeyBase of its day and content hash; row_key = base#occurrence) */
+  keyBase: 39,
   /** not bound: the billing account's name, for creating its credit account */
   billingAccountName: 40,
 } as const;
@@ -38,6 +41,84 @@ export const USAGE_BOUND = USAGE_COLUMNS.length;
 export const USAGE_STRIDE = USAGE_BOUND + 2;
 
 export type FlatValue = string | number | null;
+
+/** Which cells of a usage row are strings (an index into UsageBlock.strings, -1 for null); the others are numbers (NaN for null). */
+export const USAGE_IS_STRING: readonly boolean[] = Array.from({ length: USAGE_STRIDE }, (_, i) =>
+  ![U.line, U.accountId, U.workloadId, U.modelKnown, U.inputTokens, U.outputTokens, U.cacheReadTokens, U.cacheWriteTokens, U.requests,
+    U.billedCostMicros, U.effectiveCostMicros, U.listCostMicros, U.catalogCostMicros, U.pricingCurrencyCostMicros].includes(i as never),
+);
+
+/** The usage rows of a batch. */
+export interface UsageBlock {
+  rows: number;
+  /** rows × USAGE_STRIDE cells: a number (NaN: null), or for a string column the index in strings (-1: null) */
+  cells: Float64Array;
+  strings: string[];
+}
+
+/** A usage row's cell as the value to bind. */
+export function usageValue(b: UsageBlock, row: number, col: number): FlatValue {
+  const v = b.cells[row * USAGE_STRIDE + col];
+  if (USAGE_IS_STRING[col]) return v < 0 ? null : b.strings[v];
+  return v !== v ? null : v;
+}
+
+/** A usage row as values in USAGE_COLUMNS order (then the two unbound values); for the rare paths (purchases, preview). */
+export function usageRow(b: UsageBlock, row: number): FlatValue[] {
+  const out: FlatValue[] = new Array(USAGE_STRIDE);
+  for (let c = 0; c < USAGE_STRIDE; c++) out[c] = usageValue(b, row, c);
+  return out;
+}
+
+/** Builds a UsageBlock row by row; repeated strings are stored once. */
+class UsageBuilder {
+  private cells = new Float64Array(256 * USAGE_STRIDE);
+  private strings: string[] = [];
+  private ids = new Map<string, number>();
+  private n = 0;
+  private base = 0;
+
+  get rows(): number {
+    return this.n;
+  }
+
+  /** starts a row: every cell null */
+  row(): void {
+    if ((this.n + 1) * USAGE_STRIDE > this.cells.length) {
+      const grown = new Float64Array(this.cells.length * 2);
+      grown.set(this.cells);
+      this.cells = grown;
+    }
+    this.base = this.n * USAGE_STRIDE;
+    this.n++;
+  }
+  num(col: number, v: number | null): void {
+    this.cells[this.base + col] = v === null ? NaN : v;
+  }
+  str(col: number, v: string | null): void {
+    if (v === null) {
+      this.cells[this.base + col] = -1;
+      return;
+    }
+    let i = this.ids.get(v);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(v);
+      this.ids.set(v, i);
+    }
+    this.cells[this.base + col] = i;
+  }
+  /** a string no other row shares (not looked up) */
+  unique(col: number, v: string): void {
+    this.cells[this.base + col] = this.strings.length;
+    this.strings.push(v);
+  }
+  finish(): UsageBlock {
+    return { rows: this.n, cells: this.cells.slice(0, this.n * USAGE_STRIDE), strings: this.strings };
+  }
+}
+
+const EMPTY_USAGE: UsageBlock = { rows: 0, cells: new Float64Array(0), strings: [] };
 
 export interface KeyedRecord<T> {
   line: number;
@@ -55,8 +136,7 @@ export interface RejectedRow {
 /** One chunk of a file, ready for the writer. */
 export interface PreparedBatch {
   rows: number;
-  /** USAGE_STRIDE values per usage row */
-  usage: FlatValue[];
+  usage: UsageBlock;
   invoices: KeyedRecord<InvoiceLineRecord>[];
   incidents: KeyedRecord<IncidentRecord>[];
   rejected: RejectedRow[];
@@ -129,7 +209,7 @@ export function createPreparer(opts: PreparerOptions) {
   const resolver = createModelResolver(opts.catalog);
   const attribute = createAttributor(opts.rules);
 
-  function pushUsage(out: FlatValue[], r: UsageRecord, contentHash: string): void {
+  function pushUsage(out: UsageBuilder, r: UsageRecord, contentHash: string): void {
     const day = r.periodStart.slice(0, 10);
     let modelId: string | null = null;
     let known = 0;
@@ -151,21 +231,54 @@ export function createPreparer(opts: PreparerOptions) {
       { provider: r.provider, billingAccountId: r.billingAccountId, subAccountId: r.subAccountId, apiKey: r.apiKey, modelId, modelRaw: r.modelRaw, tags: r.tags },
       tagsJson,
     );
-    out.push(
-      r.line, null, r.provider, null, r.billingAccountId, r.subAccountId, r.subAccountName, r.apiKey, r.userId,
-      workload, r.chargeCategory, r.chargeClass, r.periodStart, r.periodEnd, day, r.serviceName, r.modelRaw, modelId,
-      known, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, r.billedCostMicros,
-      r.billedCostText, r.effectiveCostMicros, r.listCostMicros, catalogCost, r.currency, r.pricingCurrency,
-      r.pricingCurrencyEffectiveCostMicros, r.pricingQuantityText, r.pricingUnit, tagsJson, r.sku, r.region, r.resourceId, r.description,
-      contentHash, r.billingAccountName,
-    );
+    out.row();
+    out.num(U.line, r.line);
+    out.str(U.provider, r.provider);
+    out.str(U.billingAccountId, r.billingAccountId);
+    out.str(U.subAccountId, r.subAccountId);
+    out.str(U.subAccountName, r.subAccountName);
+    out.str(U.apiKey, r.apiKey);
+    out.str(U.userId, r.userId);
+    out.num(U.workloadId, workload);
+    out.str(U.chargeCategory, r.chargeCategory);
+    out.str(U.chargeClass, r.chargeClass);
+    out.str(U.periodStart, r.periodStart);
+    out.str(U.periodEnd, r.periodEnd);
+    out.str(U.day, day);
+    out.str(U.serviceName, r.serviceName);
+    out.str(U.modelRaw, r.modelRaw);
+    out.str(U.modelId, modelId);
+    out.num(U.modelKnown, known);
+    out.num(U.inputTokens, r.inputTokens);
+    out.num(U.outputTokens, r.outputTokens);
+    out.num(U.cacheReadTokens, r.cacheReadTokens);
+    out.num(U.cacheWriteTokens, r.cacheWriteTokens);
+    out.num(U.requests, r.requests);
+    out.num(U.billedCostMicros, r.billedCostMicros);
+    out.str(U.billedCostText, r.billedCostText);
+    out.num(U.effectiveCostMicros, r.effectiveCostMicros);
+    out.num(U.listCostMicros, r.listCostMicros);
+    out.num(U.catalogCostMicros, catalogCost);
+    out.str(U.currency, r.currency);
+    out.str(U.pricingCurrency, r.pricingCurrency);
+    out.num(U.pricingCurrencyCostMicros, r.pricingCurrencyEffectiveCostMicros);
+    out.str(U.pricingQuantityText, r.pricingQuantityText);
+    out.str(U.pricingUnit, r.pricingUnit);
+    out.str(U.tagsJson, tagsJson);
+    out.str(U.sku, r.sku);
+    out.str(U.region, r.region);
+    out.str(U.resourceId, r.resourceId);
+    out.str(U.description, r.description);
+    out.unique(U.keyBase, usageKeyBase(day, contentHash));
+    out.str(U.billingAccountName, r.billingAccountName);
   }
 
   return {
     /** What the preview shows for a usage row: the model id, whether the catalog knows it, its catalog cost and workload. */
     describeUsage(r: UsageRecord): { modelId: string | null; modelKnown: boolean; catalogCostMicros: number | null; workloadId: number | null } {
-      const flat: FlatValue[] = [];
-      pushUsage(flat, r, '');
+      const one = new UsageBuilder();
+      pushUsage(one, r, '');
+      const flat = usageRow(one.finish(), 0);
       return {
         modelId: flat[U.modelId] as string | null,
         modelKnown: flat[U.modelKnown] === 1,
@@ -175,19 +288,21 @@ export function createPreparer(opts: PreparerOptions) {
     },
 
     prepare(rows: readonly ParsedRow[]): PreparedBatch {
-      const batch: PreparedBatch = { rows: rows.length, usage: [], invoices: [], incidents: [], rejected: [], skipped: 0, kind: null };
+      const batch: PreparedBatch = { rows: rows.length, usage: EMPTY_USAGE, invoices: [], incidents: [], rejected: [], skipped: 0, kind: null };
+      let usage: UsageBuilder | null = null;
       for (const row of rows) {
         const res = row.result;
         if (res.ok === true) {
           const m = res.mapped;
           batch.kind = m.kind;
-          if (m.kind === 'usage') pushUsage(batch.usage, m.record, row.contentHash);
+          if (m.kind === 'usage') pushUsage((usage ??= new UsageBuilder()), m.record, row.contentHash);
           else if (m.kind === 'invoice') batch.invoices.push({ line: row.line, contentHash: row.contentHash, record: m.record });
           else batch.incidents.push({ line: row.line, contentHash: row.contentHash, record: m.record });
         } else if (res.ok === false) {
           batch.rejected.push({ line: row.line, error: res.error, cells: opts.keepRejectedCells ? row.cells : null });
         } else batch.skipped++;
       }
+      if (usage) batch.usage = usage.finish();
       return batch;
     },
   };

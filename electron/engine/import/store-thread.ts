@@ -104,7 +104,7 @@ export function parseInThread(workerFile: string, o: ParseInThreadOptions): Prom
 }
 
 /** The parse thread's body (worker.ts calls it with its workerData). */
-export async function runParseThread(data: ParseThreadData, post: (m: FromParser) => void): Promise<void> {
+export async function runParseThread(data: ParseThreadData, post: (m: FromParser, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const ctl = new Int32Array(data.flow);
   const preparer = createPreparer(data.preparer);
   try {
@@ -113,7 +113,9 @@ export async function runParseThread(data: ParseThreadData, post: (m: FromParser
       { format: data.format, mapping: data.mapping, chunkBytes: data.chunkBytes, onProgress: (p) => post({ t: 'progress', p }) },
       (rows) => {
         if (Atomics.load(ctl, 1)) throw Object.assign(new Error('stopped'), { name: 'AbortError' });
-        post({ t: 'batch', batch: preparer.prepare(rows) });
+        const batch = preparer.prepare(rows);
+        // the usage cells move to the writing thread without a copy
+        post({ t: 'batch', batch }, batch.usage.rows ? [batch.usage.cells.buffer as ArrayBuffer] : undefined);
         Atomics.add(ctl, 0, 1);
         for (;;) {
           const n = Atomics.load(ctl, 0);

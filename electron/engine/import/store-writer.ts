@@ -8,8 +8,8 @@
 import type { Db } from '../db/open';
 import type { RowError } from './types';
 import type { ImportKind } from './types';
-import { USAGE_COLUMNS, USAGE_BOUND, USAGE_STRIDE, U, type PreparedBatch, type FlatValue } from './store-prepare';
-import { RowKeyClaims, usageKeyBase } from './store-keys';
+import { USAGE_COLUMNS, USAGE_BOUND, USAGE_STRIDE, USAGE_IS_STRING, U, usageRow, type PreparedBatch, type FlatValue, type UsageBlock } from './store-prepare';
+import { RowKeyClaims } from './store-keys';
 import type { RejectsWriter } from './store-rejects';
 import type { InvoiceLineRecord, IncidentRecord } from '../../../shared/domain';
 import { parseDecimal } from '../../../shared/money';
@@ -43,6 +43,33 @@ export interface WriterStats {
 const SECONDARY_USAGE_INDEXES = ['usage_day', 'usage_import', 'usage_account_day', 'usage_workload_day', 'usage_key_day'];
 /** the trigger of migration 2 that adds each inserted usage row to usage_daily */
 const DAILY_INSERT_TRIGGER = 'usage_daily_insert';
+
+/** One usage_daily group (migration 2's key and sums) of the rows an import wrote. */
+interface DailyGroup {
+  day: string;
+  account: number;
+  unit: string;
+  workload: number;
+  provider: string;
+  category: string;
+  currency: string;
+  pricingCurrency: string;
+  rows: number;
+  billed: number;
+  pricing: number;
+}
+
+/** usage columns bound even when a whole batch has no value in them: NOT NULL or with a default other than NULL */
+const ALWAYS_BOUND: readonly boolean[] = USAGE_COLUMNS.map((_, c) =>
+  [U.line, U.rowKey, U.provider, U.chargeCategory, U.periodStart, U.day, U.modelKnown, U.inputTokens, U.outputTokens, U.cacheReadTokens,
+    U.cacheWriteTokens, U.currency].includes(c as never),
+);
+
+const UPSERT_DAILY = `
+INSERT INTO usage_daily (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency, rows, billed_micros, pricing_micros)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency) DO UPDATE SET
+  rows = rows + excluded.rows, billed_micros = billed_micros + excluded.billed_micros, pricing_micros = pricing_micros + excluded.pricing_micros`;
 
 const isCurrencyCode = (s: string) => /^[A-Z]{3}$/.test(s);
 
@@ -84,8 +111,12 @@ export function createWriter(db: Db, opts: WriterOptions) {
   let droppedTrigger: string | null = null;
 
   // ---- usage -------------------------------------------------------------------------------
-  let usageInsert: ReturnType<Db['prepare']> | null = null;
+  let usageReady = false;
   let usageClaims: RowKeyClaims | null = null;
+  /** INSERT statements by the set of columns a batch has values in (NULLs are not bound: the column default is NULL) */
+  const usageInserts = new Map<string, { stmt: ReturnType<Db['prepare']>; cols: number[]; args: FlatValue[]; keyAt: number }>();
+  /** usage_daily groups of the rows written while its insert trigger is dropped (bulk mode), added to it in finish() */
+  let daily: Map<string, DailyGroup> | null = null;
   const accountIds = new Map<string, number | null>();
   // providers typed by hand in the ledger may differ in case from the export's ('OpenAI' / 'openai')
   const findAccount = db.prepare<[string, string, string], { id: number }>(
@@ -118,10 +149,41 @@ export function createWriter(db: Db, opts: WriterOptions) {
 
   function prepareUsage(): void {
     if (opts.deferIndexes) deferIndexes();
-    usageInsert = db.prepare(
-      `INSERT INTO usage_records (import_id, ${USAGE_COLUMNS.join(', ')}) VALUES (${importId}${', ?'.repeat(USAGE_BOUND)}) ON CONFLICT (row_key) DO NOTHING`,
-    );
+    if (droppedTrigger) daily = new Map();
     usageClaims = new RowKeyClaims(db, 'usage_records', importId);
+    usageReady = true;
+  }
+
+  /** The INSERT for the columns that have a value in some row of the batch (row_key always). */
+  function usageInsertFor(b: UsageBlock, accounts: Float64Array) {
+    const used: number[] = [];
+    const cells = b.cells;
+    for (let c = 0; c < USAGE_BOUND; c++) {
+      let any = ALWAYS_BOUND[c];
+      if (c === U.accountId) {
+        for (let r = 0; r < b.rows && !any; r++) any = accounts[r] === accounts[r];
+      } else if (!any) {
+        const str = USAGE_IS_STRING[c];
+        for (let i = c; i < cells.length; i += USAGE_STRIDE) {
+          const v = cells[i];
+          if (str ? v >= 0 : v === v) {
+            any = true;
+            break;
+          }
+        }
+      }
+      if (any) used.push(c);
+    }
+    const k = used.join(',');
+    let ins = usageInserts.get(k);
+    if (!ins) {
+      const stmt = db.prepare(
+        `INSERT INTO usage_records (import_id, ${used.map((c) => USAGE_COLUMNS[c]).join(', ')}) VALUES (${importId}${', ?'.repeat(used.length)}) ON CONFLICT (row_key) DO NOTHING`,
+      );
+      ins = { stmt, cols: used, args: new Array<FlatValue>(used.length).fill(null), keyAt: used.indexOf(U.rowKey) };
+      usageInserts.set(k, ins);
+    }
+    return ins;
   }
 
   /** credit account of (provider, billing account): found, or created with the account's name; without an account id, the provider's only account if it has exactly one. */
@@ -179,36 +241,114 @@ export function createWriter(db: Db, opts: WriterOptions) {
     stats.blocksCreated++;
   }
 
-  function writeUsage(v: FlatValue[]): void {
-    if (!usageInsert) prepareUsage();
-    const ins = usageInsert!;
+  function writeUsage(b: UsageBlock): void {
+    if (!usageReady) prepareUsage();
     const claims = usageClaims!;
-    for (let base = 0; base < v.length; base += USAGE_STRIDE) {
-      v[base + U.accountId] = accountFor(
-        v[base + U.provider] as string,
-        v[base + U.billingAccountId] as string | null,
-        v[base + U.billingAccountName] as string | null,
-        v[base + U.currency] as string,
-      );
-      const args = v.slice(base, base + USAGE_BOUND);
-      let key = '';
-      const outcome = claims.claim(usageKeyBase(v[base + U.day] as string, v[base + U.contentHash] as string), (k) => {
-        args[U.rowKey] = k;
-        key = k;
-        return ins.run(args).changes === 1;
-      });
+    const { cells, strings, rows } = b;
+    const str = (i: number): string | null => (i < 0 ? null : strings[i]);
+    // credit accounts first: they decide whether account_id is bound
+    const accounts = new Float64Array(rows);
+    let lastProvider = -2;
+    let lastBilling = -2;
+    let lastAccount: number | null = null;
+    for (let r = 0, o = 0; r < rows; r++, o += USAGE_STRIDE) {
+      const p = cells[o + U.provider];
+      const ba = cells[o + U.billingAccountId];
+      if (p !== lastProvider || ba !== lastBilling) {
+        lastAccount = accountFor(str(p)!, str(ba), str(cells[o + U.billingAccountName]), str(cells[o + U.currency])!);
+        lastProvider = p;
+        lastBilling = ba;
+      }
+      accounts[r] = lastAccount === null ? NaN : lastAccount;
+    }
+    const ins = usageInsertFor(b, accounts);
+    const { stmt, cols, args, keyAt } = ins;
+    const n = cols.length;
+    let key = '';
+    const tryInsert = (k: string) => {
+      args[keyAt] = k;
+      key = k;
+      return stmt.run(args).changes === 1;
+    };
+    for (let r = 0, o = 0; r < rows; r++, o += USAGE_STRIDE) {
+      for (let k = 0; k < n; k++) {
+        const c = cols[k];
+        if (c === U.accountId) {
+          const a = accounts[r];
+          args[k] = a === a ? a : null;
+          continue;
+        }
+        const v = cells[o + c];
+        args[k] = USAGE_IS_STRING[c] ? (v < 0 ? null : strings[v]) : v === v ? v : null;
+      }
+      const outcome = claims.claim(strings[cells[o + U.keyBase]], tryInsert);
       if (outcome === 'duplicate') {
         stats.duplicate++;
         continue;
       }
       stats.imported++;
-      if (args[U.workloadId] !== null) stats.attributed++;
-      if (args[U.modelKnown] === 0 && args[U.modelRaw] !== null && unknownModels.size < 50) unknownModels.add(args[U.modelRaw] as string);
-      if (args[U.chargeCategory] === 'purchase') {
-        v[base + U.rowKey] = key;
-        purchaseBlock(v, base, key);
+      if (cells[o + U.workloadId] === cells[o + U.workloadId]) stats.attributed++;
+      const modelRaw = cells[o + U.modelRaw];
+      if (cells[o + U.modelKnown] === 0 && modelRaw >= 0 && unknownModels.size < 50) unknownModels.add(strings[modelRaw]);
+      if (daily) addDaily(daily, b, o, accounts[r]);
+      if (strings[cells[o + U.chargeCategory]] === 'purchase') {
+        const v = usageRow(b, r);
+        v[U.accountId] = accounts[r] === accounts[r] ? accounts[r] : null;
+        v[U.rowKey] = key;
+        purchaseBlock(v, 0, key);
       }
     }
+  }
+
+  let dailyBlock: UsageBlock | null = null;
+  let dailyGroup: DailyGroup | null = null;
+  const dailyIds = new Float64Array(6);
+  /** a sum left the range of exact doubles: finish() recomputes usage_daily in SQL instead */
+  let dailyInexact = false;
+
+  /**
+   * Adds a written row to its usage_daily group, as the insert trigger of migration 2 would:
+   * key (day, account or 0, pricing currency or currency, workload or 0, provider, category,
+   * currency, pricing currency or ''), sums rows, billed cost and pricing-currency cost (null as 0).
+   */
+  function addDaily(groups: Map<string, DailyGroup>, b: UsageBlock, o: number, account: number): void {
+    const c = b.cells;
+    const day = c[o + U.day];
+    const acct = account === account ? account : 0;
+    const unitIx = c[o + U.pricingCurrency];
+    const wl = c[o + U.workloadId] === c[o + U.workloadId] ? c[o + U.workloadId] : 0;
+    const prov = c[o + U.provider];
+    const cat = c[o + U.chargeCategory];
+    const cur = c[o + U.currency];
+    let g = dailyGroup;
+    const same =
+      g !== null && dailyBlock === b && dailyIds[0] === day && g.account === acct && dailyIds[1] === unitIx && g.workload === wl &&
+      dailyIds[2] === prov && dailyIds[3] === cat && dailyIds[4] === cur;
+    if (!same) {
+      const s = b.strings;
+      const currency = s[cur];
+      const pricingCurrency = unitIx < 0 ? '' : s[unitIx];
+      const unit = unitIx < 0 ? currency : pricingCurrency;
+      const k = `${s[day]}\u0000${acct}\u0000${unit}\u0000${wl}\u0000${s[prov]}\u0000${s[cat]}\u0000${currency}\u0000${pricingCurrency}`;
+      g = groups.get(k) ?? null;
+      if (!g) {
+        g = { day: s[day], account: acct, unit, workload: wl, provider: s[prov], category: s[cat], currency, pricingCurrency, rows: 0, billed: 0, pricing: 0 };
+        groups.set(k, g);
+      }
+      dailyGroup = g;
+      dailyBlock = b;
+      dailyIds[0] = day;
+      dailyIds[1] = unitIx;
+      dailyIds[2] = prov;
+      dailyIds[3] = cat;
+      dailyIds[4] = cur;
+    }
+    g!.rows++;
+    const billed = c[o + U.billedCostMicros];
+    if (billed === billed) g!.billed += billed;
+    const pricing = c[o + U.pricingCurrencyCostMicros];
+    if (pricing === pricing) g!.pricing += pricing;
+    if (!Number.isSafeInteger(g!.billed) || !Number.isSafeInteger(g!.pricing)) dailyInexact = true;
   }
 
   // ---- invoices ----------------------------------------------------------------------------
@@ -296,7 +436,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
       }
       if (opts.onError === 'reject' && stats.rejected > 0) writing = false;
       if (!writing) return;
-      if (batch.usage.length) writeUsage(batch.usage);
+      if (batch.usage.rows) writeUsage(batch.usage);
       if (batch.invoices.length) writeInvoices(batch.invoices);
       for (const i of batch.incidents) writeIncident(i.record);
     },
@@ -308,7 +448,11 @@ export function createWriter(db: Db, opts: WriterOptions) {
         droppedIndexes = null;
       }
       if (droppedTrigger) {
-        db.exec(REBUILD_USAGE_DAILY);
+        if (daily && !dailyInexact) {
+          const up = db.prepare(UPSERT_DAILY);
+          for (const g of daily.values()) up.run(g.day, g.account, g.unit, g.workload, g.provider, g.category, g.currency, g.pricingCurrency, g.rows, g.billed, g.pricing);
+        } else db.exec(REBUILD_USAGE_DAILY);
+        daily = null;
         db.exec(droppedTrigger);
         droppedTrigger = null;
       }

@@ -39,7 +39,10 @@ function creditsMicros(text: string): number | undefined {
     }
     units += d.units * 10n ** BigInt(scale - d.scale);
   }
-  return Number(rescaleHalfEven(units, scale, 6));
+  const micros = rescaleHalfEven(units, scale, 6);
+  // out of the range an integer column holds exactly: a bad cell, not a database error
+  if (micros > BigInt(Number.MAX_SAFE_INTEGER) || micros < -BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return Number(micros);
 }
 
 export const gcpBilling: FormatDef = {

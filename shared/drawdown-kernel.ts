@@ -259,8 +259,9 @@ export function makeKernelOut(c: CompiledDrawdown, withBalances: boolean): Kerne
     expired: new Float64Array(c.nBlocks),
     remaining: new Float64Array(c.nBlocks),
     overage: new Float64Array(c.nWorkloads),
+    // always the same object shape, so runKernel stays monomorphic (V8 de-optimised it otherwise)
+    balanceByDay: withBalances ? new Float64Array(c.horizonDays * c.nBlocks) : undefined,
   };
-  if (withBalances) out.balanceByDay = new Float64Array(c.horizonDays * c.nBlocks);
   return out;
 }
 

@@ -29,7 +29,7 @@ function writeOpenAiExport(file: string, rows: number): void {
 
 test('import a file through the UI: preview, visible progress, result, history, undo', async ({ page, server }) => {
   const file = path.join(server.dir, 'openai-usage-2026.csv');
-  writeOpenAiExport(file, 400_000);
+  writeOpenAiExport(file, 250_000);
   await page.goto(server.url);
   await ready(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Import' }).click();
@@ -45,16 +45,16 @@ test('import a file through the UI: preview, visible progress, result, history, 
   const bar = card.getByRole('progressbar', { name: 'Import progress' });
   await expect(bar).toBeVisible();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'import-progress.png') });
-  await expect(card.getByTestId('import-result')).toContainText('Imported 400,000 rows', { timeout: 120_000 });
+  await expect(card.getByTestId('import-result')).toContainText('Imported 250,000 rows', { timeout: 120_000 });
 
   const history = page.getByRole('table', { name: 'Import history' });
   await expect(history).toContainText('openai-usage-2026.csv');
   const stats = JSON.parse(cli(['stats', '--db', server.dbPath, '--json']).stdout);
-  expect(stats.usageRows).toBe(400_000);
+  expect(stats.usageRows).toBe(250_000);
 
   page.once('dialog', (d) => void d.accept());
   await history.getByRole('button', { name: /Undo import 1/ }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Undid openai-usage-2026.csv' })).toContainText('removed 400000 usage rows');
+  await expect(page.getByRole('status').filter({ hasText: 'Undid openai-usage-2026.csv' })).toContainText('removed 250000 usage rows', { timeout: 90_000 });
   await expect(history).toContainText('undone');
   expect(JSON.parse(cli(['stats', '--db', server.dbPath, '--json']).stdout).usageRows).toBe(0);
 });

@@ -12,6 +12,7 @@ import { rejectsPathFor } from '../../electron/cli/commands/import';
 import { catalogCostMicros, type PriceEntry } from '../../shared/catalog';
 import type { ParsedRow, ParseSummary } from '../../electron/engine/import/types';
 import type { UsageRecord } from '../../shared/domain';
+import { REBUILD_USAGE_DAILY } from '../../electron/engine/db/migrations/002-usage-daily';
 import { tempDbPath, tempDir } from '../helpers';
 
 function usage(line: number, over: Partial<UsageRecord> = {}): UsageRecord {
@@ -125,6 +126,54 @@ describe('pipeline with an injected parser', () => {
     await expect(runImport({ db, file: { path: file, name: 'x.csv' }, actor: 't', parse: broken, catalogFile: null })).rejects.toThrow(/CHECK constraint/);
     expect(db.inTransaction).toBe(false);
     expect((db.prepare('SELECT count(*) AS n FROM imports').get() as { n: number }).n).toBe(0);
+  });
+
+  it('bulk mode adds exactly what the usage_daily trigger would: groups by day, account, unit, workload, provider, category, currency', async () => {
+    const { db, dbPath } = setup();
+    const file = path.join(path.dirname(dbPath), 'x.csv');
+    db.prepare("INSERT INTO workloads (department, application, created_at) VALUES ('eng', 'w', '2025-01-01T00:00:00Z')").run();
+    const wl = (db.prepare('SELECT id FROM workloads').get() as { id: number }).id;
+    db.prepare("INSERT INTO attribution_rules (workload_id, priority, api_key_pattern, created_at) VALUES (?, 1, 'key-w', '2025-01-01T00:00:00Z')").run(wl);
+    const variant = (i: number): Partial<UsageRecord> => ({
+      periodStart: `2025-01-0${1 + (i % 3)}T00:00:00Z`,
+      provider: i % 5 === 0 ? 'anthropic' : 'openai',
+      billingAccountId: i % 4 === 0 ? null : `org-${i % 2}`,
+      apiKey: i % 3 === 0 ? 'key-w' : 'key',
+      chargeCategory: i % 7 === 0 ? 'credit' : 'usage',
+      currency: i % 6 === 0 ? 'EUR' : 'USD',
+      pricingCurrency: i % 8 === 0 ? 'Token' : null,
+      pricingCurrencyEffectiveCostMicros: i % 8 === 0 ? 7 * i : null,
+      billedCostMicros: i % 9 === 0 ? null : 1000 * i - 3,
+    });
+    const parse: ParseFn = async (_p, _o, onRows) => {
+      for (let b = 0; b < 4; b++) {
+        onRows(
+          Array.from({ length: 60 }, (_, k) => {
+            const i = b * 60 + k;
+            return { line: i + 2, contentHash: `v${i}`, cells: [], result: { ok: true, mapped: { kind: 'usage', record: usage(i + 2, variant(i)) } } } as ParsedRow;
+          }),
+        );
+      }
+      return {
+        format: { id: 'fake', label: 'Fake', kind: 'usage' }, headers: [], encoding: 'utf-8', delimiter: ',', rowsRead: 240, bytes: 1, byteHash: 'b', contentHash: 'c-daily',
+      } as ParseSummary;
+    };
+    // rows already there (through the trigger), then a bulk import on top
+    await runImport({ db, file: { path: file, name: 'x.csv' }, actor: 't', parse: async (_p, _o, on) => {
+      on([{ line: 2, contentHash: 'pre', cells: [], result: { ok: true, mapped: { kind: 'usage', record: usage(2, variant(3)) } } }]);
+      return { format: { id: 'fake', label: 'Fake', kind: 'usage' }, headers: [], encoding: 'utf-8', delimiter: ',', rowsRead: 1, bytes: 1, byteHash: 'b0', contentHash: 'c-pre' };
+    }, catalogFile: null, deferIndexes: false });
+    const r = await runImport({ db, file: { path: file, name: 'x.csv' }, actor: 't', parse, catalogFile: null, deferIndexes: true });
+    expect(r.rowsImported).toBe(240);
+    expect(r.rowsAttributed).toBe(80);
+    const snapshot = () => db.prepare('SELECT * FROM usage_daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8').all();
+    const written = snapshot();
+    expect(written.length).toBeGreaterThan(20);
+    db.exec('BEGIN');
+    db.exec(REBUILD_USAGE_DAILY);
+    const recomputed = snapshot();
+    db.exec('ROLLBACK');
+    expect(written).toEqual(recomputed);
   });
 
   it('bulk mode drops and rebuilds the secondary indexes and the usage_daily trigger inside the transaction; the schema ends identical', async () => {

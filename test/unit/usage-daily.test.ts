@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import Database from 'better-sqlite3';
 import { openDatabase, schemaVersion, type Db } from '../../electron/engine/db/open';
 import { migration001 } from '../../electron/engine/db/migrations/001-initial';
-import { REBUILD_USAGE_DAILY } from '../../electron/engine/db/migrations/002-usage-daily';
+import { MERGE_IMPORT_INTO_USAGE_DAILY, REBUILD_USAGE_DAILY } from '../../electron/engine/db/migrations/002-usage-daily';
 import { SCHEMA_VERSION } from '../../electron/engine/db/migrations';
 import { createEngine } from '../../electron/engine/engine';
 import { burnDays } from '../../electron/engine/services/dashboard';
@@ -85,6 +85,31 @@ describe('migration 2: usage_daily', () => {
     expectExact(db);
     db.prepare('DELETE FROM usage_records').run();
     expect(db.prepare('SELECT count(*) AS n FROM usage_daily').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('merges a bulk import written with the insert trigger off in one statement', () => {
+    const file = tempDbPath();
+    const raw = new Database(file);
+    raw.exec(migration001);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const db = openDatabase(file);
+    seedV1(db);
+    db.transaction(() => {
+      const trigger = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'usage_daily_insert'").get() as { sql: string }).sql;
+      db.exec('DROP TRIGGER usage_daily_insert');
+      db.exec(`
+        INSERT INTO imports (id, file_name, content_hash, byte_hash, byte_size, format, kind, status, run_by, started_at, finished_at)
+        VALUES (3, 'c.csv', 'h3', 'b3', 1, 'x', 'usage', 'committed', 't', 'x', 'x');
+        INSERT INTO usage_records (import_id, line, row_key, provider, account_id, workload_id, charge_category, period_start, day, currency, billed_cost_micros) VALUES
+          (3, 1, 'c1', 'openai', 1, 1, 'usage', '2026-01-01T00:00:00Z', '2026-01-01', 'USD', 5),
+          (3, 2, 'c2', 'openai', 1, 1, 'usage', '2026-01-09T00:00:00Z', '2026-01-09', 'USD', 7),
+          (3, 3, 'c3', 'openai', NULL, NULL, 'usage', '2026-01-09T00:00:00Z', '2026-01-09', 'USD', NULL);`);
+      db.exec(trigger);
+      db.prepare(MERGE_IMPORT_INTO_USAGE_DAILY).run(3);
+    })();
+    expectExact(db);
     db.close();
   });
 

@@ -11,9 +11,6 @@ import type { CustomMapping } from './formats';
 import { parseFile } from './parse-file';
 import { createPreparer, type PreparedBatch, type PreparerOptions } from './store-prepare';
 
-/** bytes per read in the parse thread: a batch per message, so fewer, larger messages */
-const THREAD_CHUNK_BYTES = 64 * 1024;
-
 /** batches the parser may run ahead of the writer */
 const MAX_IN_FLIGHT = 4;
 
@@ -113,7 +110,7 @@ export async function runParseThread(data: ParseThreadData, post: (m: FromParser
   try {
     const summary = await parseFile(
       data.path,
-      { format: data.format, mapping: data.mapping, chunkBytes: data.chunkBytes ?? THREAD_CHUNK_BYTES, onProgress: (p) => post({ t: 'progress', p }) },
+      { format: data.format, mapping: data.mapping, chunkBytes: data.chunkBytes, onProgress: (p) => post({ t: 'progress', p }) },
       (rows) => {
         if (Atomics.load(ctl, 1)) throw Object.assign(new Error('stopped'), { name: 'AbortError' });
         const batch = preparer.prepare(rows);

@@ -17,9 +17,27 @@ export interface BrowserResult {
   /** dashboard-get as the page received it: the body's bytes and the request's time in the browser */
   dashboardBytes: number | null;
   dashboardRequestMs: number | null;
+  /** medians of where a load's time goes, from the page's own clock (ms from navigation start) */
+  phases: { boot: number; request: number; render: number } | null;
   /** the serve process's peak RSS, read from /proc while it ran (Linux) */
   serverPeakRssBytes: number | null;
 }
+
+/** Runs in the page before its scripts: notes performance.now() once the dashboard is ready with its block table. */
+const READY_PROBE = `(() => {
+  const done = () => document.body && document.body.dataset.ready === 'true' && document.body.dataset.screen === 'dashboard'
+    && document.querySelector('table[aria-label="Credit block balances"] tbody tr');
+  const watch = new MutationObserver(() => { if (!window.__readyAt && done()) { window.__readyAt = performance.now(); watch.disconnect(); } });
+  watch.observe(document, { subtree: true, childList: true, attributes: true });
+})();`;
+
+/** In the page: navigation start → dashboard-get sent (boot), sent → received (request), received → ready (render). */
+const PHASES = `(() => {
+  const r = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/dashboard-get')).pop();
+  const ready = window.__readyAt;
+  if (!r || !ready) return null;
+  return { boot: r.startTime, request: r.responseEnd - r.startTime, render: ready - r.responseEnd };
+})()`;
 
 function chromiumPath(): string | null {
   const p = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -77,9 +95,12 @@ export async function measureBrowser(root: string, dbPath: string, runs: number)
   try {
     let dashboardBytes: number | null = null;
     const requestMs: number[] = [];
+    const phases: { boot: number; request: number; render: number }[] = [];
     const load = async (): Promise<number> => {
       const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
       const page = await context.newPage();
+      // the page's own clock at the moment the dashboard is ready and its block table is on the page
+      await page.addInitScript(READY_PROBE);
       page.on('requestfinished', (req) => {
         if (!req.url().endsWith('/api/dashboard-get')) return;
         const t = req.timing();
@@ -93,18 +114,23 @@ export async function measureBrowser(root: string, dbPath: string, runs: number)
         await page.goto(served.url, { waitUntil: 'commit' });
         await page.waitForSelector('body[data-ready="true"][data-screen="dashboard"]', { timeout: 120_000 });
         await page.waitForSelector('table[aria-label="Credit block balances"] tbody tr', { state: 'visible', timeout: 120_000 });
-        return performance.now() - t0;
+        const ms = performance.now() - t0;
+        const p = (await page.evaluate(PHASES)) as { boot: number; request: number; render: number } | null;
+        if (p) phases.push(p);
+        return ms;
       } finally {
         await context.close();
       }
     };
     await load(); // warm-up: first statements, page cache, JIT
     requestMs.length = 0;
+    phases.length = 0;
     const loadsMs: number[] = [];
     for (let i = 0; i < runs; i++) loadsMs.push(await load());
     return {
       serverStartMs: served.ms, loadsMs, medianMs: median(loadsMs), dashboardBytes,
       dashboardRequestMs: requestMs.length ? median(requestMs) : null, serverPeakRssBytes: peak || null,
+      phases: phases.length ? { boot: median(phases.map((x) => x.boot)), request: median(phases.map((x) => x.request)), render: median(phases.map((x) => x.render)) } : null,
     };
   } finally {
     clearInterval(sampler);

@@ -15,7 +15,8 @@ import { REBUILD_USAGE_DAILY } from '../electron/engine/db/migrations/002-usage-
 import { mulberry32, noise, type Rng } from '../electron/engine/demo/prng';
 import { formatMicros } from '../shared/money';
 import { addDays, addMonths, weekday } from '../shared/dates';
-import { ACCOUNTS, CREATED_AT, DAYS, END, START, buildOrg, workloadPath, type ScaleOrg } from './scale-org';
+import { ACCOUNTS, CREATED_AT, DAYS, END, START, buildOrg, type ScaleOrg } from './scale-org';
+import { insertCredits } from './scale-credits';
 
 export interface BuildOptions {
   rows: number;
@@ -113,7 +114,7 @@ function dropUsageIndexes(db: Database.Database): { indexes: string[]; triggers:
   return { indexes: indexes.map((i) => i.sql), triggers: triggers.map((t) => t.sql) };
 }
 
-interface OrgIds {
+export interface OrgIds {
   /** account index → id */
   accounts: number[];
   /** import id per account index and month (YYYY-MM) */
@@ -267,139 +268,4 @@ function insertUsage(db: Database.Database, org: ScaleOrg, ids: OrgIds, target: 
     for (const [importId, lines] of lineByImport) counts.run(lines - 1, lines - 1, importId);
   })();
   return n;
-}
-
-/**
- * Credit blocks sized from the usage written (a purchase each quarter for about the next
- * quarter's spend, one promotional grant per account, an auto-recharge during the leak),
- * allocations, invoices for every month, incidents, thresholds, top-ups and value metrics.
- */
-function insertCredits(db: Database.Database, org: ScaleOrg, ids: OrgIds): void {
-  const at = CREATED_AT;
-  const rng = mulberry32(99);
-  const monthly = db
-    .prepare<[], { accountId: number; month: string; category: string; micros: number; requests: number }>(
-      `SELECT account_id AS accountId, substr(day, 1, 7) AS month, charge_category AS category, SUM(billed_cost_micros) AS micros, SUM(COALESCE(requests, 0)) AS requests
-       FROM usage_records GROUP BY account_id, month, charge_category`,
-    )
-    .all();
-  const spend = (accountId: number, fromMonth: string, months: number) => {
-    const to = addMonths(`${fromMonth}-01`, months).slice(0, 7);
-    return monthly.filter((r) => r.accountId === accountId && r.category === 'usage' && r.month >= fromMonth && r.month < to).reduce((s, r) => s + r.micros, 0);
-  };
-  const usd = (micros: number) => Math.max(1000, Math.round(micros / 1e9)) * 1e9; // whole thousands of dollars
-  db.transaction(() => {
-    const block = db.prepare(
-      `INSERT INTO credit_blocks (account_id, name, kind, unit, amount_micros, cost_basis_micros, purchased_on, expires_on, priority, source, source_ref, created_at)
-       VALUES (?, ?, ?, 'USD', ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const allocate = db.prepare('INSERT INTO allocations (block_id, workload_id, amount_micros, percent_bp, created_at) VALUES (?, ?, ?, ?, ?)');
-    const blocks: { id: number; account: number; amount: number; purchasedOn: string; name: string; ref: string }[] = [];
-    ACCOUNTS.forEach((a, ai) => {
-      const accountId = ids.accounts[ai];
-      for (let q = 0; q < 7; q++) {
-        const purchasedOn = addDays(addMonths(START, q * 3), -5);
-        const amount = usd(spend(accountId, addMonths(START, q * 3).slice(0, 7), 3) * (0.85 + rng() * 0.4));
-        const name = `${a.name.split(' — ')[0]} prepaid ${purchasedOn.slice(0, 7)}`;
-        const ref = `${a.key.toUpperCase()}-INV-${purchasedOn}`;
-        const id = Number(block.run(accountId, name, 'purchased', amount, amount, purchasedOn, addMonths(purchasedOn, 12), 2, 'manual', ref, at).lastInsertRowid);
-        blocks.push({ id, account: ai, amount, purchasedOn, name, ref });
-      }
-      const promoOn = addMonths(END, -5 + ai);
-      const promo = usd(spend(accountId, addMonths(START, 12).slice(0, 7), 1) * 0.6);
-      const expires = addDays(END, 20 + ai * 10);
-      const id = Number(block.run(accountId, `${a.name.split(' — ')[0]} promotional credit`, 'promotional', promo, 0, promoOn < expires ? promoOn : addDays(END, -60), expires, 1, 'manual', `${a.key.toUpperCase()}-PROMO`, at).lastInsertRowid);
-      blocks.push({ id, account: ai, amount: promo, purchasedOn: promoOn, name: 'promo', ref: '' });
-    });
-    const leak = org.incidents[0];
-    const leakDay = leak.startedAt.slice(0, 10);
-    blocks.push({ id: Number(block.run(ids.accounts[leak.account], `Auto-recharge ${leakDay}`, 'purchased', 2_000_000_000, 2_000_000_000, leakDay, addMonths(leakDay, 12), 2, 'top-up', `AUTO-${leakDay}`, at).lastInsertRowid), account: leak.account, amount: 2_000_000_000, purchasedOn: leakDay, name: 'auto', ref: '' });
-    // allocations: the latest two purchases of every account but the pooled one earmark shares for three of its workloads
-    ACCOUNTS.forEach((a, ai) => {
-      if (a.pooled) return;
-      const latest = blocks.filter((b) => b.account === ai && b.name !== 'promo' && b.name !== 'auto').slice(-2);
-      const wls = org.workloads.filter((w) => w.account === ai).slice(0, 3);
-      for (const b of latest) {
-        wls.forEach((w, k) => {
-          if (k === 0) allocate.run(b.id, w.id, Math.round(b.amount * 0.1), null, at);
-          else allocate.run(b.id, w.id, null, 1500 + k * 500, at);
-        });
-      }
-    });
-
-    // invoices: a monthly bill per account (usage, credit, tax lines) and one per purchase
-    const invoice = db.prepare(
-      `INSERT INTO invoices (invoice_number, issuer, account_id, billing_account_id, currency, issued_on, period_start, period_end, due_on, status, created_at)
-       VALUES (?, ?, ?, ?, 'USD', ?, ?, ?, ?, 'paid', ?)`,
-    );
-    const line = db.prepare(
-      `INSERT INTO invoice_lines (invoice_id, line, row_key, description, category, amount_micros, amount_text, block_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    let lineNo = 0;
-    const addLine = (inv: number, description: string, category: string, micros: number, blockId: number | null) =>
-      line.run(inv, ++lineNo, `scale-inv:${lineNo}`, description, category, micros, formatMicros(micros), blockId);
-    const byAccountMonth = new Map<string, typeof monthly>();
-    for (const r of monthly) (byAccountMonth.get(`${r.accountId}|${r.month}`) ?? byAccountMonth.set(`${r.accountId}|${r.month}`, []).get(`${r.accountId}|${r.month}`)!).push(r);
-    ACCOUNTS.forEach((a, ai) => {
-      const accountId = ids.accounts[ai];
-      for (let month = START.slice(0, 7); month <= END.slice(0, 7); month = addMonths(`${month}-01`, 1).slice(0, 7)) {
-        const first = `${month}-01`;
-        const last = addDays(addMonths(first, 1), -1);
-        const inv = Number(invoice.run(`${a.key.toUpperCase()}-${month}`, a.name, accountId, a.externalId, addDays(last, 1), first, last, addDays(last, 30), at).lastInsertRowid);
-        for (const r of byAccountMonth.get(`${accountId}|${month}`) ?? []) {
-          // one month in twelve is invoiced 0.4 % high: a variance for the reconciliation to find
-          const micros = r.category === 'usage' && month.endsWith('-05') ? Math.round(r.micros * 1.004) : r.micros;
-          addLine(inv, `${a.serviceName} ${r.category} ${month}`, r.category, micros, null);
-        }
-      }
-    });
-    for (const b of blocks) {
-      const a = ACCOUNTS[b.account];
-      const inv = Number(invoice.run(`${a.key.toUpperCase()}-P-${b.id}`, a.name, ids.accounts[b.account], a.externalId, b.purchasedOn, null, null, b.purchasedOn, at).lastInsertRowid);
-      addLine(inv, `Prepaid credits ${b.name}`, 'purchase', b.amount, b.id);
-    }
-
-    // incidents and their targets
-    const incident = db.prepare(
-      `INSERT INTO incidents (source, external_id, title, type, severity, status, started_at, detected_at, resolved_at, created_at)
-       VALUES ('bench', ?, ?, ?, ?, 'resolved', ?, ?, ?, ?)`,
-    );
-    const target = db.prepare('INSERT INTO incident_targets (incident_id, kind, value) VALUES (?, ?, ?)');
-    for (const inc of org.incidents.filter((x) => x.recorded)) {
-      const id = Number(incident.run(inc.externalId, inc.title, inc.type, inc.severity, inc.startedAt, inc.detectedAt, inc.resolvedAt, at).lastInsertRowid);
-      if (inc.key) target.run(id, 'api_key', inc.key);
-      if (inc.workload) target.run(id, 'workload', workloadPath(org.workloads[inc.workload - 1]));
-      target.run(id, 'account', ACCOUNTS[inc.account].externalId);
-    }
-
-    // thresholds as the demo sets them, a stop rule on a critical workload
-    const threshold = db.prepare(
-      `INSERT INTO thresholds (scope_kind, scope_id, kind, value, min_unused_micros, action, safety_margin_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const b of blocks) for (const pct of [50, 75, 90, 100]) threshold.run('block', b.id, 'percent-consumed', pct, null, 'alert', 0, at);
-    for (const accountId of ids.accounts) {
-      threshold.run('account', accountId, 'runway-days', 14, null, 'alert', 0, at);
-      threshold.run('account', accountId, 'expiring', 30, 1_000_000_000, 'alert', 0, at);
-    }
-    threshold.run('account', ids.accounts[0], 'burn-spike', 300, null, 'alert', 0, at);
-    const critical = org.workloads.find((w) => w.critical)!;
-    threshold.run('workload', critical.id, 'percent-consumed', 100, null, 'stop', 2, at);
-
-    // top-ups: one approved (the auto-recharge's follow-up), one pending
-    const topup = db.prepare(
-      `INSERT INTO topup_requests (requester_id, account_id, workload_id, kind, amount_micros, currency, reason, status, decided_by, decided_at, decision_note, created_at)
-       VALUES (?, ?, ?, 'top-up', ?, 'USD', ?, ?, ?, ?, ?, ?)`,
-    );
-    const p = ids.profiles;
-    topup.run(p.get('Omar Owner'), ids.accounts[0], org.workloads[0].id, 30_000_000_000, 'Runway through the next quarter after the leaked-key incident.', 'approved', p.get('Sara Security'), `${addDays(END, -18)}T10:00:00Z`, 'Approved after rotation.', `${addDays(END, -19)}T09:00:00Z`);
-    topup.run(p.get('Omar Owner'), ids.accounts[2], org.workloads[2].id, 25_000_000_000, 'Bedrock prepaid credits run out this month.', 'pending', null, null, null, `${addDays(END, -3)}T09:00:00Z`);
-
-    // business value: 20 workloads report a metric every month
-    const value = db.prepare('INSERT INTO value_metrics (workload_id, period, metric, units, value_per_unit_micros, created_at) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const w of org.workloads.filter((_, i) => i % 10 === 0)) {
-      for (let month = START.slice(0, 7); month <= END.slice(0, 7); month = addMonths(`${month}-01`, 1).slice(0, 7)) {
-        value.run(w.id, month, 'tasks_completed', 1000 + Math.floor(rng() * 5000), 500_000 + Math.floor(rng() * 2_000_000), at);
-      }
-    }
-  })();
 }

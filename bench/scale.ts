@@ -1,7 +1,8 @@
 /**
  * Scale benchmark: `node scripts/run-ts.mjs bench/scale.ts [--rows 5000000] [--keep DB] [--rebuild]
- * [--indexes after|during] [--runs 5] [--no-browser] [--no-duckdb]` (cwd = project root;
- * `npm run bench:scale`).
+ * [--indexes after|during] [--runs 5] [--no-browser] [--no-duckdb] [--build-only]` (cwd = project
+ * root; `npm run bench:scale`). BENCH_TRACE_REPORTS=1 also lists the SQL statements of the
+ * reports and the ledger with their times.
  *
  * Builds a database of N usage rows over two years (200 workloads under 10 departments, 2,000
  * API keys, 5 credit accounts, ~40 credit blocks with allocations, attribution rules, invoices,
@@ -19,16 +20,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEngine, type Engine } from '../electron/engine/engine';
 import { isHandlerName, type HandlerName } from '../shared/api';
-import { createBlocksRepo } from '../electron/engine/repos/blocks';
-import { createLedgerRepo } from '../electron/engine/repos/ledger';
 import { addDays, addMonths } from '../shared/dates';
 import { buildDatabase } from './scale-build';
 import { END } from './scale-org';
-import { fmtBytes, fmtMs, measure, perStatement, substituteSql, verdict, type Timing } from './scale-time';
+import { fmtBytes, fmtMs, measure, perStatement, type Timing } from './scale-time';
+import { GOAL, judge, missed, out, row, statementLine } from './scale-print';
+import { checkUsageDaily } from './scale-sql';
+import { dashboardSection } from './scale-dashboard';
 import { DUCK_QUERIES, measureDuck } from './scale-duck';
 import { browserPrerequisites, measureBrowser } from './scale-browser';
-
-const GOAL = { query: 200, visible: 1500, report: 3000 };
 
 function args() {
   const a = process.argv.slice(2);
@@ -45,6 +45,7 @@ function args() {
     indexes: indexes as 'after' | 'during',
     runs: Number(get('--runs') ?? '5'),
     browser: !a.includes('--no-browser'),
+    buildOnly: a.includes('--build-only'),
     duckdb: !a.includes('--no-duckdb'),
   };
 }
@@ -63,24 +64,6 @@ const rss = {
     this.phases.push({ name, bytes: this.peak });
     this.peak = process.memoryUsage().rss;
   },
-};
-
-const out = (s = '') => console.log(s);
-const row = (label: string, t: { medianMs: number; minMs?: number; maxMs?: number; runs?: number }, goalMs: number | null, note = '') => {
-  const spread = t.minMs !== undefined && t.runs && t.runs > 1 ? ` (${fmtMs(t.minMs)}–${fmtMs(t.maxMs!)}, n=${t.runs})` : t.runs === 1 ? ' (n=1)' : '';
-  const goal = goalMs === null ? ''.padEnd(16) : `goal < ${fmtMs(goalMs)}`.padEnd(16);
-  const v = goalMs === null ? '    ' : verdict(t.medianMs, goalMs);
-  out(`  ${label.padEnd(44)} ${fmtMs(t.medianMs).padStart(9)}${spread.padEnd(26)} ${goal} ${v}${note ? `  ${note}` : ''}`);
-};
-
-interface Missed {
-  what: string;
-  ms: number;
-  goal: number;
-}
-const missed: Missed[] = [];
-const judge = (what: string, ms: number, goal: number) => {
-  if (ms >= goal) missed.push({ what, ms, goal });
 };
 
 /** Times a handler through engine.invoke; a handler that does not exist (yet) is skipped with a note. */
@@ -117,76 +100,6 @@ function dbCounts(engine: Engine) {
   };
 }
 
-/** repos/blocks.ts accounts() with its usage subqueries over usage_daily: proposed to that file's owner. */
-export const PROPOSED_ACCOUNT_SELECT = `
-  SELECT a.id, a.provider, a.external_id AS externalId, a.name, a.currency, a.pooled, a.auto_recharge AS autoRecharge,
-         a.monthly_budget_micros AS monthlyBudgetMicros,
-         (SELECT count(*) FROM credit_blocks b WHERE b.account_id = a.id AND b.retired_at IS NULL) AS blocks,
-         (SELECT count(DISTINCT workload_key) FROM usage_daily d WHERE d.account_key = a.id AND d.workload_key <> 0) AS workloads,
-         (SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage') AS spendMicros,
-         (SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage' AND d.workload_key = 0) AS unattributedMicros
-  FROM credit_accounts a ORDER BY a.name`;
-
-/** The usage subqueries of repos/blocks.ts ACCOUNT_SELECT, and what PROPOSED_ACCOUNT_SELECT puts in their place. */
-const ACCOUNT_SUBQUERIES: readonly (readonly [string, string])[] = [
-  [
-    '(SELECT count(DISTINCT workload_id) FROM usage_records u WHERE u.account_id = a.id AND u.workload_id IS NOT NULL) AS workloads',
-    '(SELECT count(DISTINCT workload_key) FROM usage_daily d WHERE d.account_key = a.id AND d.workload_key <> 0) AS workloads',
-  ],
-  [
-    "(SELECT COALESCE(SUM(billed_cost_micros), 0) FROM usage_records u WHERE u.account_id = a.id AND u.charge_category = 'usage') AS spendMicros",
-    "(SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage') AS spendMicros",
-  ],
-  [
-    "(SELECT COALESCE(SUM(billed_cost_micros), 0) FROM usage_records u WHERE u.account_id = a.id AND u.charge_category = 'usage' AND u.workload_id IS NULL) AS unattributedMicros",
-    "(SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage' AND d.workload_key = 0) AS unattributedMicros",
-  ],
-];
-
-/** The dashboard's spend by provider over the pre-aggregate (now) and over every usage row (before migration 2). */
-const SPEND_SQL = {
-  daily: 'SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency',
-  rows: 'SELECT provider, currency, SUM(COALESCE(billed_cost_micros, 0)) AS billedCostMicros FROM usage_records GROUP BY provider, currency ORDER BY provider, currency',
-};
-
-/** repos/ledger.ts dailyCost before migration 2. */
-const DAILY_BEFORE_SQL = `
-  SELECT day, account_id AS accountId, COALESCE(pricing_currency, currency) AS unit, workload_id AS workloadId,
-         SUM(CASE WHEN pricing_currency IS NOT NULL THEN COALESCE(pricing_currency_cost_micros, 0) ELSE COALESCE(billed_cost_micros, 0) END) AS amountMicros
-  FROM usage_records
-  WHERE account_id IS NOT NULL AND charge_category IN ('usage','credit','adjustment')
-  GROUP BY day, account_id, unit, workload_id
-  ORDER BY day`;
-
-type DailyRow = { day: string; accountId: number; unit: string; workloadId: number | null; amountMicros: number };
-
-function sameRows(a: DailyRow[], b: DailyRow[]): boolean {
-  const key = (r: DailyRow) => `${r.day}|${r.accountId}|${r.unit}|${r.workloadId}|${r.amountMicros}`;
-  const x = a.map(key).sort();
-  const y = b.map(key).sort();
-  return x.length === y.length && x.every((k, i) => k === y[i]);
-}
-
-/** The pre-aggregate against a fresh GROUP BY over usage_records: groups that differ (0 when exact). */
-function checkUsageDaily(engine: Engine): number | null {
-  const db = engine.ctx.db;
-  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage_daily'`).get()) return null;
-  const row = db
-    .prepare<[], { n: number }>(
-      `WITH fresh AS (
-         SELECT day, COALESCE(account_id, 0) AS a, COALESCE(pricing_currency, currency) AS u, COALESCE(workload_id, 0) AS w, provider, charge_category AS c, currency,
-                COALESCE(pricing_currency, '') AS pc, count(*) AS rows, SUM(COALESCE(billed_cost_micros, 0)) AS billed, SUM(COALESCE(pricing_currency_cost_micros, 0)) AS pricing
-         FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
-       kept AS (SELECT day, account_key AS a, unit AS u, workload_key AS w, provider, charge_category AS c, currency, pricing_currency AS pc, rows, billed_micros AS billed,
-                       pricing_micros AS pricing FROM usage_daily)
-       SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)) + (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) AS n`,
-    )
-    .get();
-  return row?.n ?? null;
-}
-
-const short = (sql: string, n = 150) => (sql.length > n ? `${sql.slice(0, n - 1)}…` : sql);
-
 async function main(): Promise<void> {
   const o = args();
   rss.start();
@@ -210,6 +123,7 @@ async function main(): Promise<void> {
       out(`  build total                                ${b.seconds.toFixed(1)} s, database ${fmtBytes(fs.statSync(dbPath).size)}`);
     }
     rss.mark('build');
+    if (o.buildOnly) return;
 
     // ---- open ---------------------------------------------------------------------------------
     out('');
@@ -220,7 +134,7 @@ async function main(): Promise<void> {
     const c = dbCounts(engine);
     {
       const t = performance.now();
-      const diff = checkUsageDaily(engine);
+      const diff = checkUsageDaily(engine.ctx.db);
       if (diff !== null) row('check: usage_daily = GROUP BY usage_records', { medianMs: performance.now() - t, runs: 1 }, null, diff === 0 ? 'exact' : `${diff} groups differ!`);
     }
     out(`  ${c.usage.toLocaleString('en-US')} usage rows ${c.first} … ${c.last}; ${c.workloads} workloads, ${c.keys} API keys, ${c.accounts} accounts, ${c.blocks} blocks, ${c.allocations} allocations, ${c.rules} rules, ${c.incidents} incidents, ${c.invoices} invoices`);
@@ -235,94 +149,8 @@ async function main(): Promise<void> {
     }
 
     // ---- dashboard ----------------------------------------------------------------------------
-    out('');
-    out(`== dashboard (goal: each query < ${GOAL.query} ms; median after a warm-up)`);
-    const dash = await timeHandler(engine, 'dashboard-get (end to end)', 'dashboard-get', {}, GOAL.query, o.runs);
-    const statements = await perStatement(engine.ctx.db, () => engine.invoke('dashboard-get', {}), o.runs);
-    const sqlMs = statements.reduce((s, x) => s + x.medianMs, 0);
-    out(`  SQL statements dashboard-get runs (median per run over ${o.runs} runs; ×calls per run):`);
-    for (const s of statements) {
-      out(`    ${fmtMs(s.medianMs).padStart(9)} ×${String(s.calls).padEnd(3)} ${verdict(s.medianMs, GOAL.query)}  ${short(s.sql)}`);
-      judge(`dashboard SQL: ${short(s.sql, 80)}`, s.medianMs, GOAL.query);
-    }
-    if (dash) out(`    ${fmtMs(Math.max(0, dash.medianMs - sqlMs)).padStart(9)}            engine work outside SQL (drawdown, forecast, attention), by difference`);
-    const loadCalls = await perStatement(engine.ctx.db, async () => {
-      await engine.invoke('app-info', {});
-      await engine.invoke('profiles-list', {});
-    }, o.runs);
-    out('  other calls the dashboard page makes on load (app-info, profiles-list), per statement:');
-    for (const s of loadCalls.filter((x) => x.medianMs >= 0.5)) {
-      out(`    ${fmtMs(s.medianMs).padStart(9)} ×${String(s.calls).padEnd(3)} ${verdict(s.medianMs, GOAL.query)}  ${short(s.sql)}`);
-      judge(`load SQL: ${short(s.sql, 80)}`, s.medianMs, GOAL.query);
-    }
-    await timeHandler(engine, 'app-info', 'app-info', {}, GOAL.query, o.runs);
-
-    // the dashboard's aggregations one by one, as the app runs them now and as it ran them over
-    // usage_records before migration 2 (these are what DuckDB is compared with)
-    out('  the dashboard aggregations (compared with DuckDB below):');
-    const db = engine.ctx.db;
-    const hasDaily = !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage_daily'`).get();
-    const ledgerRepo = createLedgerRepo(db);
-    const blocksRepo = createBlocksRepo(db);
-    const spendSql = db.prepare(hasDaily ? SPEND_SQL.daily : SPEND_SQL.rows);
-    let proposedPooled: Timing | null = null;
-    let before: { daily: Timing; spend: Timing } | null = null;
-    let projected: Timing | null = null;
-    const ours = {
-      daily: await measure('daily', () => ledgerRepo.dailyCost(), o.runs),
-      spend: await measure('spend', () => spendSql.all(), o.runs),
-      pooled: await measure('pooled', () => blocksRepo.accounts(), o.runs),
-    };
-    const from = hasDaily ? 'usage_daily' : 'usage_records';
-    row('daily cost per account, unit, workload', ours.daily, GOAL.query, `${(ours.daily.last as unknown[]).length.toLocaleString('en-US')} groups; repos/ledger dailyCost over ${from}`);
-    row('billed spend by provider', ours.spend, GOAL.query, `services/dashboard over ${from}`);
-    row('unattributed share per account', ours.pooled, GOAL.query, 'repos/blocks accounts(), as it is (over usage_records)');
-    if (hasDaily) {
-      const proposed = db.prepare(PROPOSED_ACCOUNT_SELECT);
-      const t = await measure('proposed', () => proposed.all(), o.runs);
-      const same = JSON.stringify(t.last) === JSON.stringify(ours.pooled.last);
-      row('  proposed accounts() over usage_daily', t, GOAL.query, same ? 'same rows as accounts()' : 'DIFFERENT rows from accounts()!');
-      proposedPooled = t;
-      const beforeRuns = Math.min(o.runs, 3);
-      const dailyBefore = db.prepare(DAILY_BEFORE_SQL);
-      const spendBefore = db.prepare(SPEND_SQL.rows);
-      const d0 = await measure('daily before', () => dailyBefore.all(), beforeRuns);
-      const s0 = await measure('spend before', () => spendBefore.all(), beforeRuns);
-      const sameDaily = sameRows(d0.last as DailyRow[], ours.daily.last as DailyRow[]);
-      row('  before: daily cost over usage_records', d0, GOAL.query, sameDaily ? 'same groups and sums as over usage_daily' : 'DIFFERENT from usage_daily!');
-      row('  before: billed spend over usage_records', s0, GOAL.query, JSON.stringify(s0.last) === JSON.stringify(ours.spend.last) ? 'same sums' : 'DIFFERENT sums!');
-      before = { daily: d0, spend: s0 };
-    }
-
-    // the dashboard and ledger screens as they would be with the proposed repos/blocks.ts change
-    if (hasDaily) {
-      const sub = substituteSql(db, ACCOUNT_SUBQUERIES);
-      try {
-        out('  projected with the proposed repos/blocks.ts accounts() over usage_daily (SQL substituted at prepare time):');
-        const t = await measure('projected', () => engine.invoke('dashboard-get', {}), o.runs);
-        row('  dashboard-get (end to end), projected', t, GOAL.query, sub.hits() ? `${sub.hits()} statement(s) substituted` : 'nothing substituted: repos/blocks.ts has changed');
-        const stmts = await perStatement(db, () => engine.invoke('dashboard-get', {}), o.runs);
-        const sql = stmts.reduce((x, y) => x + y.medianMs, 0);
-        out(`    of which SQL ${fmtMs(sql)} (slowest: ${fmtMs(stmts[0]?.medianMs ?? 0)} ${short(stmts[0]?.sql ?? '', 70)}), engine work outside SQL ${fmtMs(Math.max(0, t.medianMs - sql))}`);
-        projected = t;
-      } finally {
-        sub.restore();
-      }
-    }
-
-    // ---- payload ------------------------------------------------------------------------------
-    let payload: { bytes: number; burnBytes: number; points: number; series: number } | null = null;
-    if (dash) {
-      const d = dash.last as { burn: { days: string[]; balanceMicros: number[] }[] };
-      const json = JSON.stringify(d);
-      payload = {
-        bytes: Buffer.byteLength(json),
-        burnBytes: Buffer.byteLength(JSON.stringify(d.burn)),
-        points: d.burn.reduce((s, b) => s + b.balanceMicros.length, 0),
-        series: d.burn.length,
-      };
-      out(`  dashboard-get payload: ${fmtBytes(payload.bytes)} JSON, of which burn-down ${fmtBytes(payload.burnBytes)} (${payload.series} series, ${payload.points.toLocaleString('en-US')} points, max ${Math.max(0, ...d.burn.map((b) => b.balanceMicros.length))} per series)`);
-    }
+    const dash = await dashboardSection(engine, o.runs, (label, name, goal) => timeHandler(engine, label, name, {}, goal, o.runs));
+    const { ours, proposedPooled, before, projected } = dash;
 
     // ---- ledger and reports -------------------------------------------------------------------
     out('');
@@ -354,7 +182,7 @@ async function main(): Promise<void> {
         ['stats-get', () => engine.invoke('stats-get', {})],
       ] as const) {
         out(`  ${label} statements:`);
-        for (const s of (await perStatement(engine.ctx.db, fn, 1)).slice(0, 8)) out(`    ${fmtMs(s.medianMs).padStart(9)} ×${String(s.calls).padEnd(3)} ${short(s.sql, 200)}`);
+        for (const s of (await perStatement(engine.ctx.db, fn, 1)).slice(0, 8)) statementLine(s, null, 200);
       }
     }
     rss.mark('queries');
@@ -399,6 +227,7 @@ async function main(): Promise<void> {
         row('navigation → dashboard ready + block table', { medianMs: b.medianMs, minMs: Math.min(...b.loadsMs), maxMs: Math.max(...b.loadsMs), runs: b.loadsMs.length }, GOAL.visible);
         judge('browser dashboard visible', b.medianMs, GOAL.visible);
         if (b.dashboardRequestMs !== null) out(`  dashboard-get over HTTP, as the page saw it: ${fmtMs(b.dashboardRequestMs)} median, ${b.dashboardBytes === null ? '?' : fmtBytes(b.dashboardBytes)} body`);
+        if (b.phases) out(`  where a load goes (medians, page clock): boot to the dashboard-get request ${fmtMs(b.phases.boot)}, the request ${fmtMs(b.phases.request)}, response to ready (React render, chart) ${fmtMs(b.phases.render)}`);
         if (b.serverPeakRssBytes) out(`  serve process peak RSS ${fmtBytes(b.serverPeakRssBytes)}`);
       } catch (e) {
         out(`  failed: ${(e as Error).message.slice(0, 400)}`);
@@ -414,13 +243,10 @@ async function main(): Promise<void> {
     out(missed.length === 0 ? '== every figure met its goal' : `== ${missed.length} figure(s) missed their goal:`);
     for (const m of missed) out(`  MISS ${m.what}: ${fmtMs(m.ms)} (goal < ${fmtMs(m.goal)})`);
     if (projected) out(`  (dashboard-get with the proposed repos/blocks.ts accounts(): ${fmtMs(projected.medianMs)})`);
-    out(`finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+    out(`finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
-    if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
-    else {
-      fs.rmSync(dir, { recursive: true, force: true });
-      out(`kept ${dbPath}`);
-    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (o.keep) out(`kept ${dbPath}`);
   }
 }
 

@@ -1,0 +1,114 @@
+/**
+ * The dashboard at scale, through the real handler: dashboard-get end to end, every SQL
+ * statement it runs (traced on the engine's connection), the other calls the page makes on load,
+ * its aggregations one by one (now, and over usage_records as before migration 2), the dashboard
+ * as it would be with the proposed repos/blocks.ts change, and the payload it sends.
+ */
+import type { Engine } from '../electron/engine/engine';
+import { createBlocksRepo } from '../electron/engine/repos/blocks';
+import { createLedgerRepo } from '../electron/engine/repos/ledger';
+import { fmtBytes, fmtMs, measure, perStatement, substituteSql, type Timing } from './scale-time';
+import { GOAL, judge, out, row, short, statementLine } from './scale-print';
+import { ACCOUNT_SUBQUERIES, DAILY_BEFORE_SQL, PROPOSED_ACCOUNT_SELECT, SPEND_SQL, hasUsageDaily, sameRows, type DailyRow } from './scale-sql';
+
+export interface DashboardFigures {
+  /** the three aggregations the DuckDB section compares with, as the app runs them now */
+  ours: { daily: Timing; spend: Timing; pooled: Timing };
+  proposedPooled: Timing | null;
+  before: { daily: Timing; spend: Timing } | null;
+  /** dashboard-get with the proposed repos/blocks.ts accounts() */
+  projected: Timing | null;
+}
+
+export async function dashboardSection(engine: Engine, runs: number, timeHandler: (label: string, name: 'dashboard-get' | 'app-info', goal: number) => Promise<(Timing & { last: unknown }) | null>): Promise<DashboardFigures> {
+  const db = engine.ctx.db;
+  out('');
+  out(`== dashboard (goal: each query < ${GOAL.query} ms; median after a warm-up)`);
+  const dash = await timeHandler('dashboard-get (end to end)', 'dashboard-get', GOAL.query);
+  const statements = await perStatement(db, () => engine.invoke('dashboard-get', {}), runs);
+  const sqlMs = statements.reduce((s, x) => s + x.medianMs, 0);
+  out(`  SQL statements dashboard-get runs (median per run over ${runs} runs; ×calls per run):`);
+  for (const s of statements) {
+    statementLine(s, GOAL.query);
+    judge(`dashboard SQL: ${short(s.sql, 80)}`, s.medianMs, GOAL.query);
+  }
+  if (dash) out(`    ${fmtMs(Math.max(0, dash.medianMs - sqlMs)).padStart(9)}            engine work outside SQL (drawdown, forecast, attention), by difference`);
+  const loadCalls = await perStatement(db, async () => {
+    await engine.invoke('app-info', {});
+    await engine.invoke('profiles-list', {});
+  }, runs);
+  out('  other calls the dashboard page makes on load (app-info, profiles-list), statements over 0.5 ms:');
+  for (const s of loadCalls.filter((x) => x.medianMs >= 0.5)) {
+    statementLine(s, GOAL.query);
+    judge(`load SQL: ${short(s.sql, 80)}`, s.medianMs, GOAL.query);
+  }
+  await timeHandler('app-info', 'app-info', GOAL.query);
+
+  const figures = await aggregations(engine, runs);
+  figures.projected = await projected(engine, runs);
+  if (dash) payload(dash.last);
+  return figures;
+}
+
+/** The aggregations one by one, now and (with usage_daily) as they were over usage_records. */
+async function aggregations(engine: Engine, runs: number): Promise<DashboardFigures> {
+  const db = engine.ctx.db;
+  out('  the dashboard aggregations (compared with DuckDB below):');
+  const daily = hasUsageDaily(db);
+  const ledgerRepo = createLedgerRepo(db);
+  const blocksRepo = createBlocksRepo(db);
+  const spendSql = db.prepare(daily ? SPEND_SQL.daily : SPEND_SQL.rows);
+  const ours = {
+    daily: await measure('daily', () => ledgerRepo.dailyCost(), runs),
+    spend: await measure('spend', () => spendSql.all(), runs),
+    pooled: await measure('pooled', () => blocksRepo.accounts(), runs),
+  };
+  const from = daily ? 'usage_daily' : 'usage_records';
+  row('daily cost per account, unit, workload', ours.daily, GOAL.query, `${(ours.daily.last as unknown[]).length.toLocaleString('en-US')} groups; repos/ledger dailyCost over ${from}`);
+  row('billed spend by provider', ours.spend, GOAL.query, `services/dashboard over ${from}`);
+  row('unattributed share per account', ours.pooled, GOAL.query, 'repos/blocks accounts(), as it is (over usage_records)');
+  const figures: DashboardFigures = { ours, proposedPooled: null, before: null, projected: null };
+  if (!daily) return figures;
+  const proposed = db.prepare(PROPOSED_ACCOUNT_SELECT);
+  const t = await measure('proposed', () => proposed.all(), runs);
+  const same = JSON.stringify(t.last) === JSON.stringify(ours.pooled.last);
+  row('  proposed accounts() over usage_daily', t, GOAL.query, same ? 'same rows as accounts()' : 'DIFFERENT rows from accounts()!');
+  figures.proposedPooled = t;
+  const beforeRuns = Math.min(runs, 3);
+  const dailyBefore = db.prepare(DAILY_BEFORE_SQL);
+  const spendBefore = db.prepare(SPEND_SQL.rows);
+  const d0 = await measure('daily before', () => dailyBefore.all(), beforeRuns);
+  const s0 = await measure('spend before', () => spendBefore.all(), beforeRuns);
+  const sameDaily = sameRows(d0.last as DailyRow[], ours.daily.last as DailyRow[]);
+  row('  before: daily cost over usage_records', d0, GOAL.query, sameDaily ? 'same groups and sums as over usage_daily' : 'DIFFERENT from usage_daily!');
+  row('  before: billed spend over usage_records', s0, GOAL.query, JSON.stringify(s0.last) === JSON.stringify(ours.spend.last) ? 'same sums' : 'DIFFERENT sums!');
+  figures.before = { daily: d0, spend: s0 };
+  return figures;
+}
+
+/** dashboard-get with repos/blocks.ts accounts() reading usage_daily (its SQL rewritten at prepare time). */
+async function projected(engine: Engine, runs: number): Promise<Timing | null> {
+  const db = engine.ctx.db;
+  if (!hasUsageDaily(db)) return null;
+  const sub = substituteSql(db, ACCOUNT_SUBQUERIES);
+  try {
+    out('  projected with the proposed repos/blocks.ts accounts() over usage_daily (SQL substituted at prepare time):');
+    const t = await measure('projected', () => engine.invoke('dashboard-get', {}), runs);
+    row('  dashboard-get (end to end), projected', t, GOAL.query, sub.hits() ? `${sub.hits()} statements rewritten over the runs` : 'nothing substituted: repos/blocks.ts has changed');
+    const stmts = await perStatement(db, () => engine.invoke('dashboard-get', {}), runs);
+    const sql = stmts.reduce((x, y) => x + y.medianMs, 0);
+    out(`    of which SQL ${fmtMs(sql)} (slowest: ${fmtMs(stmts[0]?.medianMs ?? 0)} ${short(stmts[0]?.sql ?? '', 70)}), engine work outside SQL ${fmtMs(Math.max(0, t.medianMs - sql))}`);
+    return t;
+  } finally {
+    sub.restore();
+  }
+}
+
+function payload(last: unknown): void {
+  const d = last as { burn: { days: string[]; balanceMicros: number[] }[] };
+  const bytes = Buffer.byteLength(JSON.stringify(d));
+  const burnBytes = Buffer.byteLength(JSON.stringify(d.burn));
+  const points = d.burn.reduce((s, b) => s + b.balanceMicros.length, 0);
+  const max = Math.max(0, ...d.burn.map((b) => b.balanceMicros.length));
+  out(`  dashboard-get payload: ${fmtBytes(bytes)} JSON, of which burn-down ${fmtBytes(burnBytes)} (${d.burn.length} series, ${points.toLocaleString('en-US')} points, max ${max} per series)`);
+}

@@ -9,7 +9,7 @@ export function hasUsageDaily(db: Db): boolean {
   return !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage_daily'`).get();
 }
 
-/** repos/blocks.ts accounts() with its usage subqueries over usage_daily: proposed to that file's owner. */
+/** repos/blocks.ts accounts() with its usage subqueries over usage_daily (proposed to that file's owner, since adopted). */
 export const PROPOSED_ACCOUNT_SELECT = `
   SELECT a.id, a.provider, a.external_id AS externalId, a.name, a.currency, a.pooled, a.auto_recharge AS autoRecharge,
          a.monthly_budget_micros AS monthlyBudgetMicros,
@@ -34,6 +34,9 @@ export const ACCOUNT_SUBQUERIES: readonly (readonly [string, string])[] = [
     "(SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage' AND d.workload_key = 0) AS unattributedMicros",
   ],
 ];
+
+/** accounts() as it was before migration 2, its usage subqueries over usage_records. */
+export const ACCOUNT_SELECT_BEFORE = ACCOUNT_SUBQUERIES.reduce((sql, [before, after]) => sql.split(after).join(before), PROPOSED_ACCOUNT_SELECT);
 
 /** The dashboard's spend by provider over the pre-aggregate (now) and over every usage row (before migration 2). */
 export const SPEND_SQL = {

@@ -206,6 +206,7 @@ async function main(): Promise<void> {
         if (before) {
           line('  before: daily cost over usage_records', before.daily.medianMs, duck.timings.daily);
           line('  before: billed spend over usage_records', before.spend.medianMs, duck.timings.spend);
+          line('  before: accounts() over usage_records', before.pooled.medianMs, duck.timings.pooled);
         }
       } catch (e) {
         out(`  DuckDB not run: ${(e as Error).message}`);

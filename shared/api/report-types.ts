@@ -3,7 +3,7 @@
  * Words follow the glossary in BRIEF.md; money is integer micro-units of the row's currency;
  * days are YYYY-MM-DD, instants ISO 8601 UTC, periods YYYY-MM.
  */
-import type { Comparison, VarianceCause } from '../reconcile';
+import type { Comparison, VarianceCause, ValueTrend } from '../reconcile';
 import type { NewModelFinding, ProbeBurstFinding, Granularity } from '../anomaly';
 import type { MatchedBy, TimelineMarkKind } from '../correlate';
 import type { Posture } from './ledger-types';
@@ -110,17 +110,10 @@ export interface ValueRowView {
   valueToCost: number | null;
 }
 
-export interface ValueTrendView {
+/** shared/reconcile.ts's ValueTrend with the workload's id as stored and its path for display. */
+export interface ValueTrendView extends Omit<ValueTrend, 'workloadId'> {
   workloadId: number;
   workloadPath: string;
-  metric: string;
-  periods: string[];
-  costPerUnitMicros: (number | null)[];
-  costGrowth: number | null;
-  valueGrowth: number | null;
-  costPerUnitGrowth: number | null;
-  costOutgrowsValue: boolean;
-  explanation: string;
 }
 
 export interface ValueReport {

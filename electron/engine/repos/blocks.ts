@@ -36,20 +36,8 @@ export interface StoredBlock {
   retiredAt: string | null;
 }
 
-export interface NewBlock {
-  accountId: number;
-  name: string;
-  kind: BlockKind;
-  unit: string;
-  amountMicros: number;
-  unitPriceMicros: number | null;
-  costBasisMicros: number;
-  purchasedOn: string;
-  expiresOn: string | null;
-  priority: number;
-  source: BlockSource;
-  sourceRef: string | null;
-}
+/** What block-create stores: a block before it has an id, never retired. */
+export type NewBlock = Omit<StoredBlock, 'id' | 'retiredAt'>;
 
 // Usage figures come from usage_daily (migration 2, kept exact by triggers): over usage_records these
 // subqueries took seconds at 5M rows (bench/scale.ts), over the pre-aggregate milliseconds.

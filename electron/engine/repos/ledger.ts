@@ -1,25 +1,10 @@
 import type { Db } from '../db/open';
-import type { BlockKind } from '../../../shared/domain';
+import type { StoredBlock } from './blocks';
 
 /** SQL for the credit ledger: blocks, allocations and daily usage cost in each block's unit. */
 
-export interface BlockRow {
-  id: number;
-  accountId: number;
-  accountName: string;
-  provider: string;
-  pooled: number;
-  name: string;
-  kind: BlockKind;
-  unit: string;
-  amountMicros: number;
-  unitPriceMicros: number | null;
-  costBasisMicros: number;
-  purchasedOn: string;
-  expiresOn: string | null;
-  priority: number;
-  source: string;
-}
+/** A stored block with its account's name, provider and pooling, as the ledger needs it. */
+export type BlockRow = Omit<StoredBlock, 'sourceRef' | 'retiredAt'> & { accountName: string; provider: string; pooled: number };
 
 export interface DailyCostRow {
   day: string;

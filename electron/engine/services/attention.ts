@@ -4,7 +4,7 @@ import type { LedgerBlock } from '../../../shared/api/ledger-types';
 import type { LedgerSnapshot } from './ledger';
 import { createAlertsRepo } from '../repos/alerts';
 import { createTopupsRepo } from '../repos/topups';
-import { createBlocksRepo } from '../repos/blocks';
+import { createBlocksRepo, type AccountRow } from '../repos/blocks';
 import { addDays, daysBetween } from '../../../shared/dates';
 import { displayMoney } from '../../../shared/money';
 
@@ -21,7 +21,9 @@ const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
 
 export function attention(ctx: EngineContext, snap: LedgerSnapshot, blocks: LedgerBlock[]): AttentionItem[] {
   const asOf = snap.asOf;
-  const items = [...expiring(blocks, asOf), ...pooled(ctx, snap), ...alerts(ctx, snap), ...approvals(ctx), ...overage(ctx, snap)];
+  // read once: pooled() and overage() both need the accounts, and each read aggregates usage
+  const accounts = createBlocksRepo(ctx.db).accounts();
+  const items = [...expiring(blocks, asOf), ...pooled(accounts, snap), ...alerts(ctx, snap), ...approvals(ctx), ...overage(accounts, snap)];
   return items.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
 }
 
@@ -49,10 +51,10 @@ function allocatedAccounts(snap: LedgerSnapshot): Set<number> {
   return new Set(snap.result.allocations.filter((a) => a.allocatedMicros > 0).map((a) => accountOf.get(a.blockId)!));
 }
 
-function pooled(ctx: EngineContext, snap: LedgerSnapshot): AttentionItem[] {
+function pooled(accounts: AccountRow[], snap: LedgerSnapshot): AttentionItem[] {
   const allocated = allocatedAccounts(snap);
   const items: AttentionItem[] = [];
-  for (const a of createBlocksRepo(ctx.db).accounts()) {
+  for (const a of accounts) {
     if (a.pooled !== 1 || a.spendMicros <= 0) continue;
     const share = a.unattributedMicros / a.spendMicros;
     const shared = `${a.workloads} workloads share this pooled account${allocated.has(a.id) ? '' : ' with no allocation'}`;
@@ -110,7 +112,7 @@ function approvals(ctx: EngineContext): AttentionItem[] {
   ];
 }
 
-function overage(ctx: EngineContext, snap: LedgerSnapshot): AttentionItem[] {
+function overage(accounts: AccountRow[], snap: LedgerSnapshot): AttentionItem[] {
   if (!snap.asOf) return [];
   const from = addDays(snap.asOf, -(RECENT_DAYS - 1));
   const byAccount = new Map<string, { accountId: number; unit: string; micros: number; since: string }>();
@@ -121,7 +123,7 @@ function overage(ctx: EngineContext, snap: LedgerSnapshot): AttentionItem[] {
     e.micros += o.amountMicros;
     byAccount.set(key, e);
   }
-  const names = new Map(createBlocksRepo(ctx.db).accounts().map((a) => [a.id, a.name]));
+  const names = new Map(accounts.map((a) => [a.id, a.name]));
   return [...byAccount.values()]
     .filter((e) => e.micros > 0)
     .map((e) => ({

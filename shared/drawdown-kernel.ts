@@ -387,5 +387,14 @@ export function runKernel(c: CompiledDrawdown, dailyCost: Float64Array, out: Ker
       for (let b = 0; b < nB; b++) bal[row + b] = purchaseDay[b] > t ? 0 : blockBalance(p, nB, b);
     }
   }
-  for (let b = 0; b < nB; b++) out.remaining[b] = blockBalance(p, nB, b);
+  remainingAtEnd(p, nB, out.remaining);
+}
+
+/**
+ * Every block's balance after the last day. A function of its own: as the tail of runKernel's
+ * compilation (made on-stack, inside the day loop, before the tail ever ran) it lacked type
+ * feedback and deoptimised runKernel again and again.
+ */
+function remainingAtEnd(p: KernelPlan, nB: number, remaining: Float64Array): void {
+  for (let b = 0; b < nB; b++) remaining[b] = blockBalance(p, nB, b);
 }

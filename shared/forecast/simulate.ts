@@ -17,7 +17,7 @@ import { compileScenario, type CompiledScenario } from './scenario-compile';
 import { PathRunner, type AccountRule, type Grouping, type PathShape, type Sampler, type SimulationProfile } from './simulate-path';
 import { depletionStats, fanQuantiles, spread, type BlockFacts, type DepletionStats, type Fan } from './simulate-stats';
 
-export { fastExp, type SimulationProfile } from './simulate-path';
+export { tableExp, type SimulationProfile } from './simulate-path';
 
 export interface SimWorkload {
   /** null: the unattributed share of an account's usage */
@@ -199,6 +199,7 @@ function buildSampler(models: WorkloadModel[], sc: CompiledScenario, startDay: s
     trendSe: new Float64Array(nW),
     trendCentre: new Float64Array(nW),
     spikeRate: new Float64Array(nW),
+    spikeInvLog: new Float64Array(nW),
     spikeSize: new Float64Array(nW).fill(1),
   };
   for (let w = 0; w < nW; w++) {
@@ -225,6 +226,7 @@ function buildSampler(models: WorkloadModel[], sc: CompiledScenario, startDay: s
     s.trendCentre[w] = plan.trendCentre;
     if (spikes) {
       s.spikeRate[w] = plan.spikeRate;
+      s.spikeInvLog[w] = plan.spikeRate > 0 ? 1 / Math.log1p(-Math.min(plan.spikeRate, 1 - 1e-12)) : -0;
       s.spikeSize[w] = plan.spikeSize;
     }
   }
@@ -346,7 +348,7 @@ function assemble(input: SimulationInput, sc: CompiledScenario, shape: PathShape
 
 /** No randomness left: every path is the median path. */
 function silence(s: Sampler): void {
-  for (const a of [s.sigma, s.startNoise, s.startNoiseSd, s.levelSe, s.trendSe, s.spikeRate]) a.fill(0);
+  for (const a of [s.sigma, s.startNoise, s.startNoiseSd, s.levelSe, s.trendSe, s.spikeRate, s.spikeInvLog]) a.fill(0);
 }
 
 function blockFacts(sc: CompiledScenario, startDay: string, H: number): BlockFacts {

@@ -211,7 +211,7 @@ function insertUsage(db: Database.Database, org: ScaleOrg, ids: OrgIds, target: 
         lineByImport.set(importId, line);
         n++;
         insert.run(
-          importId, line, `scale:${String(n).padStart(10, '0')}`, a.provider, ids.accounts[key.account], a.externalId, key.project, key.project.replace(/^proj-/, ''),
+          importId, line, n, a.provider, ids.accounts[key.account], a.externalId, key.project, key.project.replace(/^proj-/, ''),
           key.key, key.user, key.workload, 'usage', a.hourly ? starts[hour] : dayStart, a.hourly ? ends[hour] : dayEnd, day, a.serviceName, mm.raw, mm.id,
           input, output, cacheRead, Math.max(1, Math.round(input / 2500)), billed, formatMicros(billed), catalog,
           key.workload === null ? null : tags.get(key.workload)!, a.region, a.key === 'aws' ? `arn:aws:bedrock:us-east-1::foundation-model/${mm.raw}` : null,
@@ -243,12 +243,12 @@ function insertUsage(db: Database.Database, org: ScaleOrg, ids: OrgIds, target: 
           const importId = ids.imports.get(`${ai}|${month}`)!;
           const credit = -(50_000_000 + Math.floor(rng() * 200_000_000));
           n++;
-          insert.run(importId, 1, `scale:${String(n).padStart(10, '0')}`, a.provider, ids.accounts[ai], a.externalId, null, null, null, null, null, 'credit',
+          insert.run(importId, 1, n, a.provider, ids.accounts[ai], a.externalId, null, null, null, null, null, 'credit',
             dayStart, dayEnd, day, a.serviceName, null, null, 0, 0, 0, null, credit, formatMicros(credit), null, null, a.region, null);
           if (a.key === 'aws') {
             const tax = 400_000_000 + Math.floor(rng() * 100_000_000);
             n++;
-            insert.run(importId, 0, `scale:${String(n).padStart(10, '0')}`, a.provider, ids.accounts[ai], a.externalId, null, null, null, null, null, 'tax',
+            insert.run(importId, 0, n, a.provider, ids.accounts[ai], a.externalId, null, null, null, null, null, 'tax',
               dayStart, dayEnd, day, 'Tax', null, null, 0, 0, 0, null, tax, formatMicros(tax), null, null, a.region, null);
           }
         });

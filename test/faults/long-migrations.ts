@@ -4,7 +4,7 @@
  * that writes a large table and its index, so a kill lands inside a migration's transaction.
  */
 // the file itself, not the folder: only imports of the folder are swapped for this module
-import { migrations as real } from '../../electron/engine/db/migrations/index';
+import { migrations as real, type Migration } from '../../electron/engine/db/migrations/index';
 
 export const LONG_MIGRATION_ROWS = Number(process.env.DRAWDOWN_FAULT_MIGRATION_ROWS ?? 400_000);
 
@@ -15,6 +15,6 @@ INSERT INTO fault_big (id, label, n) SELECT i, hex(randomblob(24)), i % 977 FROM
 CREATE INDEX fault_big_n ON fault_big (n, label);
 `;
 
-export const migrations: readonly string[] = [...real, longMigration];
+export const migrations: readonly Migration[] = [...real, longMigration];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -152,7 +152,7 @@ describe('import crash safety (SIGKILL mid-import)', () => {
         else expect(mine).toEqual([{ id: expect.any(Number), n: ROWS, status: 'committed' }]);
         // the secondary indexes exist whatever the moment of the kill (they are rebuilt inside the transaction)
         const indexes = (reopened.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage_records' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((x) => x.name);
-        expect(indexes).toEqual(['usage_account_day', 'usage_day', 'usage_import', 'usage_key_day', 'usage_workload_day']);
+        expect(indexes).toEqual(['usage_account_day', 'usage_day', 'usage_key_day', 'usage_workload_day']);
         // so does the trigger that keeps usage_daily, and usage_daily agrees with the rows (migration 2, when present)
         const hasDaily = reopened.prepare("SELECT 1 FROM sqlite_master WHERE name = 'usage_daily'").get() !== undefined;
         if (hasDaily) {

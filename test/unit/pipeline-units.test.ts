@@ -13,6 +13,7 @@ import { catalogCostMicros, type PriceEntry } from '../../shared/catalog';
 import type { ParsedRow, ParseSummary } from '../../electron/engine/import/types';
 import type { UsageRecord } from '../../shared/domain';
 import { REBUILD_USAGE_DAILY } from '../../electron/engine/db/migrations/002-usage-daily';
+import { usageKey, usageKeyParts } from '../../electron/engine/import/store-keys';
 import { tempDbPath, tempDir } from '../helpers';
 
 function usage(line: number, over: Partial<UsageRecord> = {}): UsageRecord {
@@ -61,14 +62,21 @@ function setup() {
     const { bad, batch, onBatch, ...rest } = o;
     return runImport({ db, file: { path: file, name: 'x.csv' }, actor: 'tester', parse: fakeParser(hashes, { bad, batch, onBatch }), catalogFile: null, ...rest });
   };
-  // usage keys are day/hash#occurrence; the fake rows are all on 2025-01-01
-  const keys = () => (db.prepare('SELECT row_key FROM usage_records ORDER BY id').all() as { row_key: string }[]).map((r) => r.row_key.replace(/^2025-01-01\//, ''));
-  return { db, run, keys, dbPath };
+  // usage keys are the integers of (day, hash, occurrence), shown here as hash#occurrence; the fake rows are all on 2025-01-01
+  const names = new Map<number, string>();
+  const keys = () =>
+    (db.prepare('SELECT row_key FROM usage_records ORDER BY id').all() as { row_key: number }[]).map((r) => names.get(r.row_key) ?? String(r.row_key));
+  const name = (hash: string, upTo: number) => {
+    const p = usageKeyParts('2025-01-01', hash);
+    for (let j = 1; j <= upTo; j++) names.set(usageKey(p.base, j), `${hash}#${j}`);
+  };
+  return { db, run, keys, name, dbPath };
 }
 
 describe('pipeline with an injected parser', () => {
   it('numbers identical rows within a file and treats re-sent rows as duplicates', async () => {
-    const { run, keys } = setup();
+    const { run, keys, name } = setup();
+    for (const h of ['h1', 'h2', 'h3', 'h4']) name(h, 5);
     const a = await run(['h1', 'h2', 'h1', 'h3', 'h1']);
     expect(a).toMatchObject({ status: 'committed', rowsImported: 5, rowsDuplicate: 0 });
     expect(keys()).toEqual(['h1#1', 'h2#1', 'h1#2', 'h3#1', 'h1#3']);

@@ -22,7 +22,7 @@ function seed(db: Db): { accountId: number } {
     VALUES (?, ?, ?, 'openai', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const row = (day: string, model: string, billed: number, t: { input?: number; output?: number; cacheRead?: number }, currency = 'USD', category = 'usage') => {
     n += 1;
-    usage.run(imp, n, `r${n}`, accountId, category, `${day}T00:00:00Z`, `${day}T23:59:59Z`, day, model, t.input ?? 0, t.output ?? 0, t.cacheRead ?? 0, billed, String(billed / USD), currency);
+    usage.run(imp, n, n, accountId, category, `${day}T00:00:00Z`, `${day}T23:59:59Z`, day, model, t.input ?? 0, t.output ?? 0, t.cacheRead ?? 0, billed, String(billed / USD), currency);
   };
   row('2026-03-03', 'gpt-4o', 3.5 * USD, { input: 1_000_000, output: 100_000 }); // at catalog price
   row('2026-03-20', 'gpt-4o', 2.5 * USD, { input: 1_000_000 }); // old price after the cut on the 15th: +0.50, and no invoice covers the day
@@ -138,7 +138,7 @@ describe('value metrics', () => {
       const cost = { '2026-01': 100, '2026-02': 150, '2026-03': 225 };
       Object.entries(cost).forEach(([period, usd], i) =>
         db.prepare(`INSERT INTO usage_records (import_id, line, row_key, provider, workload_id, charge_category, period_start, day, billed_cost_micros, currency) VALUES (?, ?, ?, 'openai', ?, 'usage', ?, ?, ?, 'USD')`)
-          .run(imp, i + 1, `v${i}`, w.id, `${period}-10T00:00:00Z`, `${period}-10`, usd * USD),
+          .run(imp, i + 1, i + 1, w.id, `${period}-10T00:00:00Z`, `${period}-10`, usd * USD),
       );
       for (const [period, units] of [['2026-01', 1000], ['2026-02', 1050], ['2026-03', 1100]] as const) {
         await engine.invoke('value-metric-set', { workloadId: w.id, period, metric: 'tickets_resolved', units, valuePerUnitMicros: 500_000 });

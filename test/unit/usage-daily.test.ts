@@ -35,7 +35,7 @@ function seedV1(db: Database.Database): void {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?)`);
   let n = 0;
   const row = (imp: number, provider: string, account: number | null, workload: number | null, category: string, day: string, pc: string | null, billed: number | null, pricing: number | null) =>
-    insert.run(imp, ++n, `k${n}`, provider, account, workload, category, `${day}T00:00:00Z`, day, pc, billed, pricing);
+    insert.run(imp, ++n, n, provider, account, workload, category, `${day}T00:00:00Z`, day, pc, billed, pricing);
   row(1, 'openai', 1, 1, 'usage', '2026-01-01', null, 1_000_000, null);
   row(1, 'openai', 1, 1, 'usage', '2026-01-01', null, 2_500_000, null);
   row(1, 'openai', 1, null, 'usage', '2026-01-01', null, 700_000, null);
@@ -103,9 +103,9 @@ describe('migration 2: usage_daily', () => {
         INSERT INTO imports (id, file_name, content_hash, byte_hash, byte_size, format, kind, status, run_by, started_at, finished_at)
         VALUES (3, 'c.csv', 'h3', 'b3', 1, 'x', 'usage', 'committed', 't', 'x', 'x');
         INSERT INTO usage_records (import_id, line, row_key, provider, account_id, workload_id, charge_category, period_start, day, currency, billed_cost_micros) VALUES
-          (3, 1, 'c1', 'openai', 1, 1, 'usage', '2026-01-01T00:00:00Z', '2026-01-01', 'USD', 5),
-          (3, 2, 'c2', 'openai', 1, 1, 'usage', '2026-01-09T00:00:00Z', '2026-01-09', 'USD', 7),
-          (3, 3, 'c3', 'openai', NULL, NULL, 'usage', '2026-01-09T00:00:00Z', '2026-01-09', 'USD', NULL);`);
+          (3, 1, 101, 'openai', 1, 1, 'usage', '2026-01-01T00:00:00Z', '2026-01-01', 'USD', 5),
+          (3, 2, 102, 'openai', 1, 1, 'usage', '2026-01-09T00:00:00Z', '2026-01-09', 'USD', 7),
+          (3, 3, 103, 'openai', NULL, NULL, 'usage', '2026-01-09T00:00:00Z', '2026-01-09', 'USD', NULL);`);
       db.exec(trigger);
       db.prepare(MERGE_IMPORT_INTO_USAGE_DAILY).run(3);
     })();

@@ -118,7 +118,11 @@ export function migrate(db: Db, file = 'database'): void {
   const version = refuseNewer(db, file);
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
-    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(migrations[v]);
+    for (let v = version; v < SCHEMA_VERSION; v++) {
+      const m = migrations[v];
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -11,6 +11,7 @@ import type { Db } from '../db/open';
 import { RefusedError } from '../errors';
 import { formatMicros, MICROS } from '../../../shared/money';
 import { mulberry32 } from './prng';
+import { usageKey, usageKeyParts } from '../import/store-keys';
 import { attribute } from './rules';
 import { generateUsage, type DemoUsageRow } from './usage';
 import { BLOCKS, TOPUPS, VALUE_METRICS } from './credits';
@@ -160,17 +161,19 @@ function insertUsage(db: Db, ids: Ids, rows: DemoUsageRow[], attributed: (string
   ).run(`demo-${seed}`, `demo-${seed}`, rows.length, rows.length, at, at);
   const importId = Number(imp.lastInsertRowid);
   const insert = db.prepare(
-    `INSERT INTO usage_records (import_id, line, row_key, provider, account_id, billing_account_id, sub_account_id, sub_account_name,
+    `INSERT INTO usage_records (import_id, line, row_key, row_check, provider, account_id, billing_account_id, sub_account_id, sub_account_name,
        api_key, workload_id, charge_category, period_start, period_end, day, service_name, model_raw, model_id, model_known,
        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, requests, billed_cost_micros, billed_cost_text,
        catalog_cost_micros, currency, tags_json, region, resource_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'usage', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'usage', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?)`,
   );
   rows.forEach((r, i) => {
     const n = i + 1;
     const workload = attributed[i];
+    // keyed like an imported row whose content hash is the sha256 of demo:seed:n (never an export's)
+    const key = usageKeyParts(r.day, `demo:${seed}:${n}`);
     insert.run(
-      importId, n, `demo:${seed}:${n}`, r.provider, ids.accounts.get(r.account)!, r.billingAccountId, r.subAccountId, r.subAccountName,
+      importId, n, usageKey(key.base, 1), key.check, r.provider, ids.accounts.get(r.account)!, r.billingAccountId, r.subAccountId, r.subAccountName,
       r.apiKey, workload === null ? null : ids.workloads.get(workload)!, r.periodStart, r.periodEnd, r.day, r.serviceName, r.modelRaw, r.modelId,
       r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, r.billedMicros, formatMicros(r.billedMicros),
       r.catalogMicros, r.tags === null ? null : JSON.stringify(r.tags), r.region, r.resourceId,

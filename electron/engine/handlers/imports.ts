@@ -12,7 +12,7 @@ import { createImportsRepo } from '../repos/imports';
 import { loadAttributionRules } from '../repos/attribution';
 import { ensurePriceCatalog, findCatalogFile, loadPriceCatalog } from '../repos/catalog';
 import { createPreparer } from '../import/store-prepare';
-import { usageKeyBase } from '../import/store-keys';
+import { usageKeyLookup, usageKeyParts } from '../import/store-keys';
 import { runImportJob } from '../import/run';
 import { RefusedError } from '../errors';
 import { evaluateAlerts } from '../services/alerts';
@@ -99,7 +99,7 @@ async function preview(ctx: EngineContext, a: { fileRef: string; format?: string
   }
   ensurePriceCatalog(ctx.db, findCatalogFile(ctx.dbPath));
   const preparer = createPreparer({ catalog: loadPriceCatalog(ctx.db), rules: loadAttributionRules(ctx.db), keepRejectedCells: false });
-  const usageKey = ctx.db.prepare<[string], { id: number }>('SELECT id FROM usage_records WHERE row_key = ?');
+  const usageKnown = usageKeyLookup(ctx.db);
   const lineKey = ctx.db.prepare<[string], { id: number }>('SELECT id FROM invoice_lines WHERE row_key = ?');
   const incident = ctx.db.prepare<[string, string], { id: number }>('SELECT id FROM incidents WHERE source = ? AND external_id = ?');
   const seen = new Map<string, number>();
@@ -120,15 +120,15 @@ async function preview(ctx: EngineContext, a: { fileRef: string; format?: string
       const m = res.mapped;
       row.mapped = m;
       // the same key the importer would give: content hash + occurrence among identical rows
-      const base = m.kind === 'usage' ? usageKeyBase(m.record.periodStart.slice(0, 10), r.contentHash) : r.contentHash;
-      const n = (seen.get(base) ?? 0) + 1;
-      seen.set(base, n);
-      const key = `${base}#${n}`;
+      const day = m.kind === 'usage' ? m.record.periodStart.slice(0, 10) : '';
+      const seenKey = `${day}/${r.contentHash}`;
+      const n = (seen.get(seenKey) ?? 0) + 1;
+      seen.set(seenKey, n);
       if (m.kind === 'usage') {
         Object.assign(row, preparer.describeUsage(m.record));
-        if (usageKey.get(key)) row.status = 'duplicate';
+        if (usageKnown(usageKeyParts(day, r.contentHash), n)) row.status = 'duplicate';
       } else if (m.kind === 'invoice') {
-        if (lineKey.get(key)) row.status = 'duplicate';
+        if (lineKey.get(`${r.contentHash}#${n}`)) row.status = 'duplicate';
       } else {
         const k = `incident\u0000${m.record.source}\u0000${m.record.externalId}`;
         const again = (seen.get(k) ?? 0) + 1;

@@ -1,6 +1,6 @@
 /**
  * The storing side of an import: one file, one SQLite transaction (BEGIN IMMEDIATE … COMMIT).
- * The batch row, the dedup state (row_key UNIQUE), credit accounts, credit blocks from FOCUS
+ * The batch row, the dedup state (usage_records.row_key UNIQUE), credit accounts, credit blocks from FOCUS
  * Purchase rows, invoices, incidents and the audit entry are all written inside it, so a file is
  * in the ledger whole or not at all — also when the process is killed mid-import (SQLite's
  * journal rolls an unfinished transaction back on the next open).
@@ -246,10 +246,10 @@ export async function runImport(opts: RunImportOptions): Promise<ImportFileResul
     const finishedAt = now();
     db.prepare(
       `UPDATE imports SET content_hash = ?, byte_hash = ?, format = ?, kind = ?, rows_read = ?, rows_imported = ?, rows_duplicate = ?,
-         rows_rejected = ?, errors_json = ?, finished_at = ? WHERE id = ?`,
+         rows_rejected = ?, errors_json = ?, finished_at = ?, usage_first_id = ?, usage_last_id = ? WHERE id = ?`,
     ).run(
       summary.contentHash, summary.byteHash, summary.format.id, summary.format.kind as ImportKind, summary.rowsRead, s.imported, s.duplicate,
-      s.rejected, JSON.stringify(writer.errors.slice(0, MAX_LISTED_ERRORS)), finishedAt, importId,
+      s.rejected, JSON.stringify(writer.errors.slice(0, MAX_LISTED_ERRORS)), finishedAt, s.usageIds?.first ?? null, s.usageIds?.last ?? null, importId,
     );
     if (opts.dryRun) {
       db.exec('ROLLBACK');

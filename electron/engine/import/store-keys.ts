@@ -1,8 +1,26 @@
 /**
- * Row keys and dedup. A row's key is its content hash (for usage rows prefixed with its day, see
- * usageKeyBase) + '#' + its occurrence number among the identical rows of its file: two identical rows in one file are both kept (…#1, …#2), and a row
- * sent again in a later, overlapping export finds its key taken by the earlier import and counts
- * as a duplicate. Nothing is merged on a guess.
+ * Row keys and dedup. A row's identity is its content hash (usage rows: with its day) and its
+ * occurrence number among the identical rows of its file: two identical rows in one file are both
+ * kept (occurrences 1 and 2), and a row sent again in a later, overlapping export finds its
+ * identity taken by the earlier import and counts as a duplicate. Nothing is merged on a guess.
+ *
+ * Invoice lines keep that identity as text (row_key = hash#occurrence). Usage rows, millions of
+ * them, keep it as two integers (migration 3): row_key, UNIQUE, and row_check, not indexed.
+ *
+ *   row_key   = day bucket (13 bits: days since 1970 mod 8192) · 2^40 + (40 hash bits + occurrence − 1) mod 2^40
+ *   row_check = 52 further bits of the hash
+ *
+ * The day in the high bits keeps the keys of a time-ordered export near each other, so the UNIQUE
+ * index grows at a few places instead of everywhere (random keys made every insert touch a random
+ * leaf; at 5 million rows that index no longer fitted the page cache). Both numbers are exact
+ * doubles (< 2^53), so they cross threads in the batch's Float64Array and bind without BigInts.
+ *
+ * 53 bits can collide. A row is only ever taken for the same identity when row_check agrees too
+ * (92 bits of the hash plus the occurrence). When a row's key is held by a different identity,
+ * the row goes to its alternative key, negative (−1 − (day bucket · 2^40 + another 40 hash bits +
+ * occurrence − 1)), with the same check. Negative keys are so rare that the claims keep all of them
+ * in memory: whether an identity already sits at its alternative key is known without a lookup.
+ * A second collision, at the alternative key too (odds about 2^-90 per row), refuses the import.
  *
  * Memory stays bounded without remembering every hash of the file: the UNIQUE index on row_key
  * is the memory. Inserting key #j either succeeds (a new row) or meets an existing row; that row
@@ -10,20 +28,59 @@
  * (a bitmap over row ids), or an earlier import's row not matched yet (this row is its duplicate).
  * A small memo of the last occurrence per repeated hash keeps long runs of identical rows linear.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/open';
 
 const MEMO_CAP = 200_000;
+const HASH_SPAN = 2 ** 40;
+const DAY_BUCKETS = 8192;
+const DAY_MS = 86_400_000;
 
-/**
- * The part of a usage row's key before '#occurrence': its day, then its content hash. The day is
- * a function of the row's content, so identical rows still share a key and a re-sent row still
- * meets its earlier copy; but keys of a time-ordered export arrive nearly in order, so the UNIQUE
- * index on row_key grows at its right edge instead of at random places (a random 64-hex key made
- * every insert touch a random leaf: at 5 million rows the index no longer fits the page cache and
- * the import slowed down several-fold).
- */
-export function usageKeyBase(day: string, contentHash: string): string {
-  return `${day}/${contentHash}`;
+/** The 64 hex digits a usage key is cut from: the content hash itself, or (a label that is no sha256, e.g. a test's) the sha256 of it. */
+function keyHex(contentHash: string): string {
+  return contentHash.length === 64 && /^[0-9a-f]{64}$/.test(contentHash) ? contentHash : createHash('sha256').update(contentHash).digest('hex');
+}
+
+function dayBucket(day: string): number {
+  const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+  if (!Number.isFinite(t)) return 0;
+  const d = Math.floor(t / DAY_MS) % DAY_BUCKETS;
+  return d < 0 ? d + DAY_BUCKETS : d;
+}
+
+/** A usage row's identity as numbers: its key and alternative key for occurrence 1 (base, altBase) and its check. */
+export interface UsageKeyParts {
+  base: number;
+  altBase: number;
+  check: number;
+}
+
+/** The numbers of a usage row's identity (see the top of this file); day is the row's day (YYYY-MM-DD), contentHash its sha256 hex. */
+export function usageKeyParts(day: string, contentHash: string): UsageKeyParts {
+  const hex = keyHex(contentHash);
+  const high = dayBucket(day) * HASH_SPAN;
+  return {
+    base: high + parseInt(hex.slice(0, 10), 16),
+    check: parseInt(hex.slice(10, 23), 16),
+    altBase: high + parseInt(hex.slice(23, 33), 16),
+  };
+}
+
+/** row_key of occurrence j (1-based) at a base: the hash bits advance by j − 1 within the day bucket. */
+export function usageKey(base: number, j: number): number {
+  const low = base % HASH_SPAN;
+  return base - low + ((low + j - 1) % HASH_SPAN);
+}
+
+/** The alternative (negative) row_key of occurrence j. */
+export function usageAltKey(altBase: number, j: number): number {
+  return -1 - usageKey(altBase, j);
+}
+
+/** Whether occurrence j of an identity is stored (the preview's question; the import asks UsageKeyClaims). */
+export function usageKeyLookup(db: Db): (parts: UsageKeyParts, j: number) => boolean {
+  const at = db.prepare<[number], { row_check: number }>('SELECT row_check FROM usage_records WHERE row_key = ?');
+  return (p, j) => at.get(usageKey(p.base, j))?.row_check === p.check || at.get(usageAltKey(p.altBase, j))?.row_check === p.check;
 }
 
 /** A set of row ids below a bound, as a bitmap (falls back to a Set for sparse, huge ids). */
@@ -47,6 +104,13 @@ class IdSet {
 
 export type ClaimOutcome = 'new' | 'duplicate';
 
+/** Row ids an import met among earlier imports' rows, and the first usage row id it may write. */
+function matchedSet(db: Db, table: string): IdSet {
+  const max = (db.prepare(`SELECT max(id) AS m FROM ${table}`).get() as { m: number | null }).m ?? 0;
+  return new IdSet(max);
+}
+
+/** Dedup of invoice lines by their text key (hash#occurrence). */
 export class RowKeyClaims {
   private readonly memo = new Map<string, number>();
   private readonly matched: IdSet;
@@ -54,11 +118,10 @@ export class RowKeyClaims {
 
   constructor(
     db: Db,
-    table: 'usage_records' | 'invoice_lines',
+    table: 'invoice_lines',
     private readonly importId: number,
   ) {
-    const max = (db.prepare(`SELECT max(id) AS m FROM ${table}`).get() as { m: number | null }).m ?? 0;
-    this.matched = new IdSet(max);
+    this.matched = matchedSet(db, table);
     this.lookup = db.prepare<[string], { id: number; import_id: number | null }>(`SELECT id, import_id FROM ${table} WHERE row_key = ?`);
   }
 
@@ -90,5 +153,70 @@ export class RowKeyClaims {
   private remember(hash: string, j: number): void {
     if (this.memo.size >= MEMO_CAP) this.memo.clear();
     this.memo.set(hash, j);
+  }
+}
+
+interface Holder {
+  id: number;
+  importId: number;
+  check: number;
+}
+
+/**
+ * Dedup of usage rows by their integer identity (see the top of this file). `insert(key)` inserts
+ * the row with that row_key and returns its id, or 0 when the key is already taken (ON CONFLICT DO NOTHING).
+ */
+export class UsageKeyClaims {
+  private readonly memo = new Map<number, { check: number; j: number }>();
+  private readonly matched: IdSet;
+  private readonly lookup;
+  /** every row at an alternative (negative) key, by key */
+  private readonly alt = new Map<number, Holder>();
+
+  constructor(
+    db: Db,
+    private readonly importId: number,
+  ) {
+    this.matched = matchedSet(db, 'usage_records');
+    this.lookup = db.prepare<[number], { id: number; import_id: number; row_check: number }>('SELECT id, import_id, row_check FROM usage_records WHERE row_key = ?');
+    const alts = db.prepare<[], { id: number; import_id: number; row_key: number; row_check: number }>(
+      'SELECT id, import_id, row_key, row_check FROM usage_records WHERE row_key < 0',
+    );
+    for (const r of alts.iterate()) this.alt.set(r.row_key, { id: r.id, importId: r.import_id, check: r.row_check });
+  }
+
+  claim(base: number, check: number, altBase: number, insert: (rowKey: number) => number): ClaimOutcome {
+    const last = this.memo.get(base);
+    for (let j = last !== undefined && last.check === check ? last.j + 1 : 1; ; j++) {
+      const altKey = usageAltKey(altBase, j);
+      const atAlt = this.alt.size ? this.alt.get(altKey) : undefined;
+      let holder: Holder;
+      if (atAlt && atAlt.check === check) holder = atAlt;
+      else {
+        const key = usageKey(base, j);
+        if (insert(key)) return this.settle(base, check, j, 'new');
+        const h = this.lookup.get(key);
+        if (!h) throw new Error(`usage row key ${key} was refused but no row holds it`);
+        if (h.row_check === check) holder = { id: h.id, importId: h.import_id, check };
+        else {
+          // the key belongs to another row: this identity lives at its alternative key
+          const id = atAlt ? 0 : insert(altKey);
+          if (!id) throw new Error(`usage row keys ${key} and ${altKey} both belong to other rows (line content hash collision); the import cannot place this row`);
+          this.alt.set(altKey, { id, importId: this.importId, check });
+          return this.settle(base, check, j, 'new');
+        }
+      }
+      if (holder.importId === this.importId || this.matched.has(holder.id)) continue;
+      this.matched.add(holder.id);
+      return this.settle(base, check, j, 'duplicate');
+    }
+  }
+
+  private settle(base: number, check: number, j: number, outcome: ClaimOutcome): ClaimOutcome {
+    if (j > 1) {
+      if (this.memo.size >= MEMO_CAP) this.memo.clear();
+      this.memo.set(base, { check, j });
+    }
+    return outcome;
   }
 }

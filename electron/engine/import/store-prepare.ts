@@ -13,7 +13,7 @@ import type { AttributionRuleDef } from '../../../shared/attribution';
 import { normalizeModel } from '../../../shared/models';
 import { findPrice, catalogCostMicros, type PriceEntry } from '../../../shared/catalog';
 import { createAttributor } from '../repos/attribution';
-import { usageKeyBase } from './store-keys';
+import { usageKeyParts } from './store-keys';
 
 /** Column order of the usage INSERT (import_id is a literal in the SQL). */
 export const USAGE_COLUMNS = [
@@ -22,6 +22,7 @@ export const USAGE_COLUMNS = [
   'model_known', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'requests', 'billed_cost_micros',
   'billed_cost_text', 'effective_cost_micros', 'list_cost_micros', 'catalog_cost_micros', 'currency', 'pricing_currency',
   'pricing_currency_cost_micros', 'pricing_quantity_text', 'pricing_unit', 'tags_json', 'sku', 'region', 'resource_id', 'description',
+  'row_check',
 ] as const;
 
 /** Offsets in a usage row: the bound columns, then two values the writer needs but does not bind. */
@@ -31,21 +32,23 @@ export const U = {
   modelId: 17, modelKnown: 18, inputTokens: 19, outputTokens: 20, cacheReadTokens: 21, cacheWriteTokens: 22, requests: 23,
   billedCostMicros: 24, billedCostText: 25, effectiveCostMicros: 26, listCostMicros: 27, catalogCostMicros: 28, currency: 29,
   pricingCurrency: 30, pricingCurrencyCostMicros: 31, pricingQuantityText: 32, pricingUnit: 33, tagsJson: 34, sku: 35, region: 36,
-  resourceId: 37, description: 38,
-  /** not bound: the row's key base (usageKeyBase of its day and content hash; row_key = base#occurrence) */
-  keyBase: 39,
+  resourceId: 37, description: 38, rowCheck: 39,
+  /** not bound: the row's key for occurrence 1 and its alternative (usageKeyParts; row_key is chosen by the writer) */
+  keyBase: 40,
+  keyAltBase: 41,
   /** not bound: the billing account's name, for creating its credit account */
-  billingAccountName: 40,
+  billingAccountName: 42,
 } as const;
 export const USAGE_BOUND = USAGE_COLUMNS.length;
-export const USAGE_STRIDE = USAGE_BOUND + 2;
+export const USAGE_STRIDE = USAGE_BOUND + 3;
 
 export type FlatValue = string | number | null;
 
 /** Which cells of a usage row are strings (an index into UsageBlock.strings, -1 for null); the others are numbers (NaN for null). */
 export const USAGE_IS_STRING: readonly boolean[] = Array.from({ length: USAGE_STRIDE }, (_, i) =>
-  ![U.line, U.accountId, U.workloadId, U.modelKnown, U.inputTokens, U.outputTokens, U.cacheReadTokens, U.cacheWriteTokens, U.requests,
-    U.billedCostMicros, U.effectiveCostMicros, U.listCostMicros, U.catalogCostMicros, U.pricingCurrencyCostMicros].includes(i as never),
+  ![U.line, U.rowKey, U.accountId, U.workloadId, U.modelKnown, U.inputTokens, U.outputTokens, U.cacheReadTokens, U.cacheWriteTokens, U.requests,
+    U.billedCostMicros, U.effectiveCostMicros, U.listCostMicros, U.catalogCostMicros, U.pricingCurrencyCostMicros, U.rowCheck, U.keyBase,
+    U.keyAltBase].includes(i as never),
 );
 
 /** The usage rows of a batch. */
@@ -107,11 +110,6 @@ class UsageBuilder {
       this.ids.set(v, i);
     }
     this.cells[this.base + col] = i;
-  }
-  /** a string no other row shares (not looked up) */
-  unique(col: number, v: string): void {
-    this.cells[this.base + col] = this.strings.length;
-    this.strings.push(v);
   }
   finish(): UsageBlock {
     return { rows: this.n, cells: this.cells.slice(0, this.n * USAGE_STRIDE), strings: this.strings };
@@ -269,7 +267,10 @@ export function createPreparer(opts: PreparerOptions) {
     out.str(U.region, r.region);
     out.str(U.resourceId, r.resourceId);
     out.str(U.description, r.description);
-    out.unique(U.keyBase, usageKeyBase(day, contentHash));
+    const key = usageKeyParts(day, contentHash);
+    out.num(U.rowCheck, key.check);
+    out.num(U.keyBase, key.base);
+    out.num(U.keyAltBase, key.altBase);
     out.str(U.billingAccountName, r.billingAccountName);
   }
 

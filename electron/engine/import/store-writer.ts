@@ -9,7 +9,7 @@ import type { Db } from '../db/open';
 import type { RowError } from './types';
 import type { ImportKind } from './types';
 import { USAGE_COLUMNS, USAGE_BOUND, USAGE_STRIDE, USAGE_IS_STRING, U, usageRow, type PreparedBatch, type FlatValue, type UsageBlock } from './store-prepare';
-import { RowKeyClaims } from './store-keys';
+import { RowKeyClaims, UsageKeyClaims } from './store-keys';
 import type { RejectsWriter } from './store-rejects';
 import type { InvoiceLineRecord, IncidentRecord } from '../../../shared/domain';
 import { parseDecimal } from '../../../shared/money';
@@ -38,9 +38,11 @@ export interface WriterStats {
   attributed: number;
   unknownModels: string[];
   warnings: string[];
+  /** the first and last id of the usage rows written (all of them lie in between: imports.usage_first_id/usage_last_id) */
+  usageIds: { first: number; last: number } | null;
 }
 
-const SECONDARY_USAGE_INDEXES = ['usage_day', 'usage_import', 'usage_account_day', 'usage_workload_day', 'usage_key_day'];
+const SECONDARY_USAGE_INDEXES = ['usage_day', 'usage_account_day', 'usage_workload_day', 'usage_key_day'];
 /** the trigger of migration 2 that adds each inserted usage row to usage_daily */
 const DAILY_INSERT_TRIGGER = 'usage_daily_insert';
 
@@ -61,8 +63,8 @@ interface DailyGroup {
 
 /** usage columns bound even when a whole batch has no value in them: NOT NULL or with a default other than NULL */
 const ALWAYS_BOUND: readonly boolean[] = USAGE_COLUMNS.map((_, c) =>
-  [U.line, U.rowKey, U.provider, U.chargeCategory, U.periodStart, U.day, U.modelKnown, U.inputTokens, U.outputTokens, U.cacheReadTokens,
-    U.cacheWriteTokens, U.currency].includes(c as never),
+  [U.line, U.rowKey, U.rowCheck, U.provider, U.chargeCategory, U.periodStart, U.day, U.modelKnown, U.inputTokens, U.outputTokens,
+    U.cacheReadTokens, U.cacheWriteTokens, U.currency].includes(c as never),
 );
 
 const UPSERT_DAILY = `
@@ -100,7 +102,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
   const { importId } = opts;
   const stats: WriterStats = {
     rows: 0, imported: 0, duplicate: 0, rejected: 0, skipped: 0, accountsCreated: 0, blocksCreated: 0, invoicesCreated: 0,
-    incidentsCreated: 0, attributed: 0, unknownModels: [], warnings: [],
+    incidentsCreated: 0, attributed: 0, unknownModels: [], warnings: [], usageIds: null,
   };
   const errors: RowError[] = [];
   const unknownModels = new Set<string>();
@@ -112,7 +114,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
 
   // ---- usage -------------------------------------------------------------------------------
   let usageReady = false;
-  let usageClaims: RowKeyClaims | null = null;
+  let usageClaims: UsageKeyClaims | null = null;
   /** INSERT statements by the set of columns a batch has values in (NULLs are not bound: the column default is NULL) */
   const usageInserts = new Map<string, { stmt: ReturnType<Db['prepare']>; cols: number[]; args: FlatValue[]; keyAt: number }>();
   /** usage_daily groups of the rows written while its insert trigger is dropped (bulk mode), added to it in finish() */
@@ -150,7 +152,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
   function prepareUsage(): void {
     if (opts.deferIndexes) deferIndexes();
     if (droppedTrigger) daily = new Map();
-    usageClaims = new RowKeyClaims(db, 'usage_records', importId);
+    usageClaims = new UsageKeyClaims(db, importId);
     usageReady = true;
   }
 
@@ -207,7 +209,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
     return id;
   }
 
-  function purchaseBlock(v: FlatValue[], base: number, rowKey: string): void {
+  function purchaseBlock(v: FlatValue[], base: number, rowKey: number): void {
     const accountId = v[base + U.accountId] as number | null;
     const billed = v[base + U.billedCostMicros] as number | null;
     const effective = v[base + U.effectiveCostMicros] as number | null;
@@ -237,7 +239,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
     const description = v[base + U.description] as string | null;
     const provider = v[base + U.provider] as string;
     const name = description?.trim() || `${provider} purchase of ${start}`;
-    insertBlock.run(accountId, name.slice(0, 200), unit, amount, unitPrice, billed, start, end ? end.slice(0, 10) : null, rowKey, opts.now);
+    insertBlock.run(accountId, name.slice(0, 200), unit, amount, unitPrice, billed, start, end ? end.slice(0, 10) : null, String(rowKey), opts.now);
     stats.blocksCreated++;
   }
 
@@ -262,13 +264,20 @@ export function createWriter(db: Db, opts: WriterOptions) {
       accounts[r] = lastAccount === null ? NaN : lastAccount;
     }
     const ins = usageInsertFor(b, accounts);
+    let ids = stats.usageIds;
     const { stmt, cols, args, keyAt } = ins;
     const n = cols.length;
-    let key = '';
-    const tryInsert = (k: string) => {
+    let key = 0;
+    const tryInsert = (k: number): number => {
       args[keyAt] = k;
       key = k;
-      return stmt.run(args).changes === 1;
+      const r = stmt.run(args);
+      if (r.changes !== 1) return 0;
+      const id = Number(r.lastInsertRowid);
+      if (!ids) ids = stats.usageIds = { first: id, last: id };
+      else if (id > ids.last) ids.last = id;
+      else if (id < ids.first) ids.first = id;
+      return id;
     };
     for (let r = 0, o = 0; r < rows; r++, o += USAGE_STRIDE) {
       for (let k = 0; k < n; k++) {
@@ -281,7 +290,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
         const v = cells[o + c];
         args[k] = USAGE_IS_STRING[c] ? (v < 0 ? null : strings[v]) : v === v ? v : null;
       }
-      const outcome = claims.claim(strings[cells[o + U.keyBase]], tryInsert);
+      const outcome = claims.claim(cells[o + U.keyBase], cells[o + U.rowCheck], cells[o + U.keyAltBase], tryInsert);
       if (outcome === 'duplicate') {
         stats.duplicate++;
         continue;

@@ -28,6 +28,9 @@ interface ImportRow {
   started_at: string;
   finished_at: string;
   undone_at: string | null;
+  /** the id range the import's usage rows lie in (migration 3); null: none, or rows not written by the importer */
+  usage_first_id: number | null;
+  usage_last_id: number | null;
 }
 
 interface MappingRow {
@@ -149,7 +152,11 @@ export function createImportsRepo(db: Db) {
         const invoices = del('DELETE FROM invoices WHERE import_id = ?');
         const incidents = del('DELETE FROM incidents WHERE import_id = ?');
         const creditBlocks = del('DELETE FROM credit_blocks WHERE import_id = ?');
-        const usageRecords = del('DELETE FROM usage_records WHERE import_id = ?');
+        // by the id range the importer recorded (usage_records has no index on import_id); without one, by a scan
+        const usageRecords =
+          r.usage_first_id !== null && r.usage_last_id !== null
+            ? db.prepare('DELETE FROM usage_records WHERE id BETWEEN ? AND ? AND import_id = ?').run(r.usage_first_id, r.usage_last_id, id).changes
+            : del('DELETE FROM usage_records WHERE import_id = ?');
         db.prepare("UPDATE imports SET status = 'undone', undone_at = ? WHERE id = ?").run(now, id);
         const removed = { usageRecords, invoiceLines, invoices, incidents, creditBlocks };
         audit.append(actor, 'import-undo', 'import', id, { fileName: r.file_name, format: r.format, contentHash: r.content_hash, removed });

@@ -67,6 +67,22 @@ const ALWAYS_BOUND: readonly boolean[] = USAGE_COLUMNS.map((_, c) =>
     U.cacheReadTokens, U.cacheWriteTokens, U.currency].includes(c as never),
 );
 
+/** string columns that often hold one value for a whole file: written as a literal when a batch has one value in them */
+const CONSTANT_COLUMNS: readonly boolean[] = USAGE_COLUMNS.map((_, c) =>
+  [U.provider, U.chargeCategory, U.chargeClass, U.currency, U.pricingCurrency, U.pricingUnit, U.serviceName].includes(c as never),
+);
+/** statements per import at most before constant columns are bound like the others again */
+const MAX_USAGE_INSERTS = 32;
+
+/** The SQL literal of a string column whose value is the same (and plain, short text) in every row of the batch; otherwise null. */
+function constantText(b: UsageBlock, c: number): string | null {
+  const first = b.cells[c];
+  if (first < 0) return null;
+  for (let i = c + USAGE_STRIDE; i < b.cells.length; i += USAGE_STRIDE) if (b.cells[i] !== first) return null;
+  const v = b.strings[first];
+  return v.length <= 64 && /^[\x20-\x7e]*$/.test(v) ? `'${v.replace(/'/g, "''")}'` : null;
+}
+
 const UPSERT_DAILY = `
 INSERT INTO usage_daily (day, account_key, unit, workload_key, provider, charge_category, currency, pricing_currency, rows, billed_micros, pricing_micros)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -156,9 +172,15 @@ export function createWriter(db: Db, opts: WriterOptions) {
     usageReady = true;
   }
 
-  /** The INSERT for the columns that have a value in some row of the batch (row_key always). */
+  /**
+   * The INSERT for the columns that have a value in some row of the batch (row_key always). A
+   * column of CONSTANT_COLUMNS with one value in every row of the batch (an export's provider,
+   * category, currency) is written as a literal instead of being bound row by row; binding a
+   * string costs about as much as SQLite's whole work on a short column.
+   */
   function usageInsertFor(b: UsageBlock, accounts: Float64Array) {
     const used: number[] = [];
+    const literals: string[] = [];
     const cells = b.cells;
     for (let c = 0; c < USAGE_BOUND; c++) {
       let any = ALWAYS_BOUND[c];
@@ -174,13 +196,18 @@ export function createWriter(db: Db, opts: WriterOptions) {
           }
         }
       }
-      if (any) used.push(c);
+      if (!any) continue;
+      const constant = CONSTANT_COLUMNS[c] && usageInserts.size < MAX_USAGE_INSERTS ? constantText(b, c) : null;
+      if (constant === null) used.push(c);
+      else literals.push(`${USAGE_COLUMNS[c]}=${constant}`);
     }
-    const k = used.join(',');
+    const k = `${used.join(',')}|${literals.join(',')}`;
     let ins = usageInserts.get(k);
     if (!ins) {
+      const names = [...used.map((c) => USAGE_COLUMNS[c]), ...literals.map((l) => l.slice(0, l.indexOf('=')))];
+      const values = [...used.map(() => '?'), ...literals.map((l) => l.slice(l.indexOf('=') + 1))];
       const stmt = db.prepare(
-        `INSERT INTO usage_records (import_id, ${used.map((c) => USAGE_COLUMNS[c]).join(', ')}) VALUES (${importId}${', ?'.repeat(used.length)}) ON CONFLICT (row_key) DO NOTHING`,
+        `INSERT INTO usage_records (import_id, ${names.join(', ')}) VALUES (${importId}, ${values.join(', ')}) ON CONFLICT (row_key) DO NOTHING`,
       );
       ins = { stmt, cols: used, args: new Array<FlatValue>(used.length).fill(null), keyAt: used.indexOf(U.rowKey) };
       usageInserts.set(k, ins);

@@ -9,6 +9,7 @@
  */
 import { isoDay, isoInstant } from './dates';
 import { formatMicros } from './money';
+import { selectQuantile } from './forecast/simulate-stats';
 
 export type Granularity = 'hour' | 'day';
 /** What a series measures; correlation matches it against an incident's keys/workloads/accounts. */
@@ -113,10 +114,19 @@ function densify(granularity: Granularity, buckets: string[], measures: number[]
   return { granularity, ms, values };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+/**
+ * Scratch buffers for the medians (a baseline is a few medians per bucket, over thousands of
+ * series in an incident report): reused instead of allocating and sorting an array each time.
+ */
+const SCRATCH: Float64Array[] = [new Float64Array(64), new Float64Array(64), new Float64Array(64)];
+function scratch(k: number, n: number): Float64Array {
+  if (SCRATCH[k].length < n) SCRATCH[k] = new Float64Array(Math.max(n, 2 * SCRATCH[k].length));
+  return SCRATCH[k];
+}
+
+/** Median of buf[0, n) by selection (expected O(n), no sort); reorders buf. NaN when n is 0. */
+function medianOf(buf: Float64Array, n: number): number {
+  return selectQuantile(buf.subarray(0, n), 0.5);
 }
 
 /**
@@ -140,16 +150,24 @@ function defaults(granularity: Granularity, o: SpikeOptions): Required<SpikeOpti
   };
 }
 
-/** Same-slot values before i inside [from, i): the point itself is never its own baseline. */
-function slotValues(xs: number[], i: number, from: number, stride: number): number[] {
-  const out: number[] = [];
-  for (let j = i - stride; j >= from; j -= stride) out.push(xs[j]);
-  return out;
+/** Same-slot values before i inside [from, i) into buf, returning their count: the point itself is never its own baseline. */
+function slotValues(xs: number[], i: number, from: number, stride: number, buf: Float64Array): number {
+  let n = 0;
+  for (let j = i - stride; j >= from; j -= stride) buf[n++] = xs[j];
+  return n;
 }
 
-/** Median of a sorted array without its element at index p. */
-function medianWithout(sorted: number[], p: number): number {
-  return median([...sorted.slice(0, p), ...sorted.slice(p + 1)]);
+/** How many same-slot values lie before i inside [from, i). */
+function slotCount(i: number, from: number, stride: number): number {
+  return i - stride < from ? 0 : Math.floor((i - stride - from) / stride) + 1;
+}
+
+/** Median of the sorted buf[start, start + len) without its element at offset p. */
+function medianWithout(buf: Float64Array, start: number, len: number, p: number): number {
+  const n = len - 1;
+  const at = (i: number) => buf[start + (i < p ? i : i + 1)];
+  const mid = n >> 1;
+  return n % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
 /**
@@ -162,20 +180,28 @@ function medianWithout(sorted: number[], p: number): number {
  * median (no regular use) carry no relative information.
  */
 function relativeMad(xs: number[], from: number, to: number, stride: number): number {
-  const residuals: number[] = [];
+  const group = scratch(1, Math.ceil((to - from) / stride) + 1);
+  const residuals = scratch(2, to - from);
+  let n = 0;
   for (let r = 0; r < stride && from + r < to; r++) {
-    const group: number[] = [];
-    for (let j = from + r; j < to; j += stride) group.push(xs[j]);
-    if (group.length < 2) continue;
-    group.sort((a, b) => a - b);
-    group.forEach((x, p) => {
-      const m = medianWithout(group, p);
-      if (m > 0) residuals.push((x - m) / m);
-    });
+    let len = 0;
+    for (let j = from + r; j < to; j += stride) {
+      // insertion sort as the values arrive: a slot holds a handful of points
+      const x = xs[j];
+      let k = len++;
+      while (k > 0 && group[k - 1] > x) group[k] = group[--k];
+      group[k] = x;
+    }
+    if (len < 2) continue;
+    for (let p = 0; p < len; p++) {
+      const m = medianWithout(group, 0, len, p);
+      if (m > 0) residuals[n++] = (group[p] - m) / m;
+    }
   }
-  if (residuals.length === 0) return 0;
-  const mid = median(residuals);
-  return median(residuals.map((x) => Math.abs(x - mid)));
+  if (n === 0) return 0;
+  const mid = medianOf(residuals, n);
+  for (let i = 0; i < n; i++) residuals[i] = Math.abs(residuals[i] - mid);
+  return medianOf(residuals, n);
 }
 
 /** Per-bucket baseline, scale and score; also feeds the incident timeline chart. */
@@ -188,14 +214,15 @@ export function seasonalBaseline(series: SpendSeries, opts: SpikeOptions = {}): 
   const out: BaselineSeries = { buckets: d.ms.map((t) => bucketLabel(t, d.granularity)), values: xs, baseline: [], scale: [], score: [] };
   for (let i = 0; i < xs.length; i++) {
     const from = Math.max(0, i - o.windowBuckets);
-    const stride = STRIDES[d.granularity].find((s) => slotValues(xs, i, from, s).length >= o.minSlotSamples) ?? 1;
+    const stride = STRIDES[d.granularity].find((s) => slotCount(i, from, s) >= o.minSlotSamples) ?? 1;
     if (i - from < o.minHistory) {
       out.baseline.push(null);
       out.scale.push(null);
       out.score.push(null);
       continue;
     }
-    const base = Math.round(median(slotValues(xs, i, from, stride)));
+    const slot = scratch(0, slotCount(i, from, stride));
+    const base = Math.round(medianOf(slot, slotValues(xs, i, from, stride, slot)));
     // The spread comes from the window before the current block, so it excludes the point too.
     const block = i - (i % every);
     const key = `${stride}:${block}`;

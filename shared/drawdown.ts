@@ -161,11 +161,34 @@ export interface DrawdownResult {
 
 /** Day number since the epoch; integers make day arithmetic cheap and exact. */
 export function dayNumber(day: string): number {
-  return Math.round(dayMs(day) / DAY_MS);
+  let n = DAY_NUMBERS.get(day);
+  if (n === undefined) {
+    n = Math.round(dayMs(day) / DAY_MS);
+    remember(DAY_NUMBERS, day, n);
+  }
+  return n;
 }
 
 export function dayString(n: number): string {
-  return isoDay(n * DAY_MS);
+  let s = DAY_STRINGS.get(n);
+  if (s === undefined) {
+    s = isoDay(n * DAY_MS);
+    remember(DAY_STRINGS, n, s);
+  }
+  return s;
+}
+
+/**
+ * A ledger turns the same few hundred days between text and numbers hundreds of thousands of
+ * times (every usage group and every draw); parsing and formatting dates was a fifth of a
+ * 5-million-row dashboard. Both caches are bounded: cleared when they reach DAY_CACHE_MAX.
+ */
+const DAY_CACHE_MAX = 100_000;
+const DAY_NUMBERS = new Map<string, number>();
+const DAY_STRINGS = new Map<number, string>();
+function remember<K, V>(cache: Map<K, V>, k: K, v: V): void {
+  if (cache.size >= DAY_CACHE_MAX) cache.clear();
+  cache.set(k, v);
 }
 
 /** The glossary's drawdown order: priority, soonest expiry (none last), promotional, oldest, id. */
@@ -342,23 +365,66 @@ interface DayUsage {
 
 /** Sums rows per (day, account, unit, workload) in a canonical order, so row order never matters. */
 function aggregateUsage(usage: DrawdownUsage[], to: number, ignored: { rows: number; amountMicros: number }): Map<number, DayUsage[]> {
-  const byKey = new Map<string, DayUsage & { day: number }>();
+  return aggregateSorted(usage, to, ignored) ?? aggregateAny(usage, to, ignored);
+}
+
+/** The row's day number, or null when it falls at or after `to` (then counted as ignored). */
+function dayBefore(u: DrawdownUsage, to: number, ignored: { rows: number; amountMicros: number }): number | null {
+  assertMicros(u.amountMicros, `usage on ${u.day}`);
+  const day = dayNumber(u.day);
+  if (day < to) return day;
+  ignored.rows += 1;
+  ignored.amountMicros += u.amountMicros;
+  return null;
+}
+
+function add(agg: DayUsage, micros: number): void {
+  if (micros >= 0) agg.cost += micros;
+  else agg.credit -= micros;
+}
+
+/**
+ * The common case in one pass without keys: usage already in canonical order (the ledger's SQL
+ * reads usage_daily in its primary-key order). Equal neighbours are summed. Returns null as soon
+ * as a row is out of order, and the caller starts over with aggregateAny; both give the same map.
+ */
+function aggregateSorted(usage: DrawdownUsage[], to: number, ignored: { rows: number; amountMicros: number }): Map<number, DayUsage[]> | null {
+  const byDay = new Map<number, DayUsage[]>();
+  const skipped = { rows: 0, amountMicros: 0 };
+  let prev: (DayUsage & { day: number }) | null = null;
+  let list: DayUsage[] = [];
   for (const u of usage) {
-    assertMicros(u.amountMicros, `usage on ${u.day}`);
-    const day = dayNumber(u.day);
-    if (day >= to) {
-      ignored.rows += 1;
-      ignored.amountMicros += u.amountMicros;
+    const day = dayBefore(u, to, skipped);
+    if (day === null) continue;
+    const next = { day, accountId: u.accountId, unit: u.unit, workloadId: u.workloadId, cost: 0, credit: 0 };
+    const order = prev === null ? 1 : day !== prev.day ? day - prev.day : compareDayUsage(next, prev);
+    if (order < 0) return null;
+    if (order === 0) {
+      add(prev!, u.amountMicros);
       continue;
     }
+    if (prev === null || day !== prev.day) byDay.set(day, (list = []));
+    add(next, u.amountMicros);
+    list.push(next);
+    prev = next;
+  }
+  ignored.rows += skipped.rows;
+  ignored.amountMicros += skipped.amountMicros;
+  return byDay;
+}
+
+function aggregateAny(usage: DrawdownUsage[], to: number, ignored: { rows: number; amountMicros: number }): Map<number, DayUsage[]> {
+  const byKey = new Map<string, DayUsage & { day: number }>();
+  for (const u of usage) {
+    const day = dayBefore(u, to, ignored);
+    if (day === null) continue;
     const key = `${day}\u0001${u.accountId}\u0001${u.unit}\u0001${u.workloadId}`;
     let agg = byKey.get(key);
     if (!agg) {
       agg = { day, accountId: u.accountId, unit: u.unit, workloadId: u.workloadId, cost: 0, credit: 0 };
       byKey.set(key, agg);
     }
-    if (u.amountMicros >= 0) agg.cost += u.amountMicros;
-    else agg.credit -= u.amountMicros;
+    add(agg, u.amountMicros);
   }
   const byDay = new Map<number, DayUsage[]>();
   for (const agg of byKey.values()) {

@@ -31,13 +31,19 @@ export function createLedgerRepo(db: Db) {
   // groups as summing usage_records, from a table days × workloads long instead of one row per
   // usage line (bench/scale.ts, 5 million rows: seconds → a few hundred milliseconds). The GROUP BY
   // and ORDER BY follow usage_daily's primary key, so SQLite streams them without sorting.
-  const daily = db.prepare<[], DailyCostRow>(`
-    SELECT day, account_key AS accountId, unit, NULLIF(workload_key, 0) AS workloadId,
-           SUM(CASE WHEN pricing_currency <> '' THEN pricing_micros ELSE billed_micros END) AS amountMicros
-    FROM usage_daily
-    WHERE account_key <> 0 AND charge_category IN ('usage','credit','adjustment')
-    GROUP BY day, account_key, unit, workload_key
-    ORDER BY day, account_key, unit, workload_key`);
+  // One row per day with that day's groups as JSON: 150,000 groups at 5 million usage rows cost
+  // ~250 ms as one result row each (better-sqlite3 builds an object per row) and ~130 ms this way.
+  const daily = db.prepare<[], { day: string; groups: string }>(`
+    SELECT day, json_group_array(json_array(account_key, unit, NULLIF(workload_key, 0), amount)) AS groups
+    FROM (
+      SELECT day, account_key, unit, workload_key,
+             SUM(CASE WHEN pricing_currency <> '' THEN pricing_micros ELSE billed_micros END) AS amount
+      FROM usage_daily
+      WHERE account_key <> 0 AND charge_category IN ('usage','credit','adjustment')
+      GROUP BY day, account_key, unit, workload_key
+      ORDER BY day, account_key, unit, workload_key
+    )
+    GROUP BY day ORDER BY day`);
   const lastDay = db.prepare<[], { d: string | null }>('SELECT max(day) AS d FROM usage_records');
   return {
     blocks: () => blocks.all(),
@@ -47,8 +53,21 @@ export function createLedgerRepo(db: Db) {
         workloadId: a.workloadId,
         amountMicros: a.amountMicros ?? Math.floor((a.blockAmount * (a.percentBp ?? 0)) / 10_000),
       })),
-    dailyCost: () => daily.all(),
+    dailyCost: (): DailyCostRow[] => unpackDays(daily.all()),
     lastUsageDay: () => lastDay.get()?.d ?? null,
   };
 }
 export type LedgerRepo = ReturnType<typeof createLedgerRepo>;
+
+/** The per-day JSON of the daily cost query as rows, in the query's order. */
+function unpackDays(days: { day: string; groups: string }[]): DailyCostRow[] {
+  const out: DailyCostRow[] = [];
+  for (const { day, groups } of days) {
+    for (const [accountId, unit, workloadId, amountMicros] of JSON.parse(groups) as [number, string, number | null, number][]) {
+      // JSON numbers are doubles: a sum past 2^53 micro-units would come back rounded, so refuse it
+      if (!Number.isSafeInteger(amountMicros)) throw new RangeError(`daily cost on ${day} is out of range: ${amountMicros}`);
+      out.push({ day, accountId, unit, workloadId, amountMicros });
+    }
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import type { Db } from '../db/open';
 import { createLedgerRepo, type BlockRow } from '../repos/ledger';
 import { runDrawdown, type DrawdownResult, type DrawdownBlock, type DrawdownAllocation } from '../../../shared/drawdown';
 import { addDays } from '../../../shared/dates';
+import { untilChanged } from './data-cache';
 
 export interface LedgerSnapshot {
   asOf: string | null;
@@ -11,8 +12,27 @@ export interface LedgerSnapshot {
   result: DrawdownResult;
 }
 
-/** Runs the pure drawdown engine over the database's blocks and usage up to and including asOf. */
+/**
+ * Runs the pure drawdown engine over the database's blocks and usage up to and including asOf.
+ *
+ * The dashboard, ledger, credits, workloads, alerts and posture screens all start here, and at
+ * 5 million usage rows one run reads 150,000 daily groups and takes about half a second, so the
+ * snapshot is kept until the data changes (data-cache.ts). Its arrays are frozen: callers share it.
+ */
 export function computeLedger(db: Db, asOf?: string): LedgerSnapshot {
+  return untilChanged(db, `ledger:${asOf ?? ''}`, () => freeze(runLedger(db, asOf)));
+}
+
+/** Shallow-freezes the arrays a cached snapshot shares, so a caller that sorts or pushes in place fails loudly. */
+function freeze(snap: LedgerSnapshot): LedgerSnapshot {
+  const r = snap.result;
+  for (const a of [snap.blockRows, snap.blocks, snap.allocations, r.days, r.draws, r.overage, r.blocks, r.allocations, r.unappliedCredits]) Object.freeze(a);
+  for (const a of Object.values(r.balances)) Object.freeze(a);
+  for (const a of Object.values(r.allocationLeft)) Object.freeze(a);
+  return snap;
+}
+
+function runLedger(db: Db, asOf?: string): LedgerSnapshot {
   const repo = createLedgerRepo(db);
   const blockRows = repo.blocks();
   const last = asOf ?? repo.lastUsageDay();

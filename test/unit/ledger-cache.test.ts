@@ -1,0 +1,72 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../../electron/engine/db/open';
+import { createEngine } from '../../electron/engine/engine';
+import { computeLedger } from '../../electron/engine/services/ledger';
+import { tempDbPath } from '../helpers';
+
+/**
+ * computeLedger keeps its last snapshot per connection until the data changes. These tests
+ * change the data every way the app does (its own writes, another connection's, a rolled-back
+ * transaction) and check that a stale snapshot is never returned.
+ */
+describe('ledger snapshot cache', () => {
+  const dbPath = tempDbPath();
+  const engine = createEngine({ dbPath, mode: 'test' });
+  const ready = engine.invoke('demo-load', {});
+  const db = openDatabase(dbPath);
+  afterAll(() => db.close());
+
+  const consumed = (snap: ReturnType<typeof computeLedger>) => snap.result.blocks.reduce((s, b) => s + b.consumedMicros, 0);
+  const firstBlockAmount = () => db.prepare('SELECT amount_micros FROM credit_blocks ORDER BY id LIMIT 1').pluck().get() as number;
+
+  it('returns the same snapshot while nothing changes, and a frozen one', async () => {
+    await ready;
+    const a = computeLedger(db);
+    const b = computeLedger(db);
+    expect(b).toBe(a);
+    expect(() => (a.result.draws as unknown[]).push({})).toThrow(TypeError);
+    expect(computeLedger(db, a.asOf!)).not.toBe(a); // another as-of day is another snapshot
+  });
+
+  it('recomputes after a write on the same connection', async () => {
+    await ready;
+    const before = computeLedger(db);
+    const amount = firstBlockAmount();
+    db.prepare('UPDATE credit_blocks SET amount_micros = amount_micros + 1000000 WHERE id = (SELECT min(id) FROM credit_blocks)').run();
+    const after = computeLedger(db);
+    expect(after).not.toBe(before);
+    expect(after.blockRows[0].amountMicros).toBe(amount + 1_000_000);
+  });
+
+  it('recomputes after another connection commits (an import worker has its own)', async () => {
+    await ready;
+    const before = computeLedger(db);
+    const other = new Database(dbPath);
+    other.prepare("UPDATE usage_records SET billed_cost_micros = billed_cost_micros + 5000000 WHERE id = (SELECT min(id) FROM usage_records WHERE charge_category = 'usage' AND account_id IS NOT NULL AND day <= ?)").run(before.asOf);
+    other.close();
+    const after = computeLedger(db);
+    expect(after).not.toBe(before);
+    expect(consumed(after) + after.result.overage.reduce((s, o) => s + o.amountMicros, 0)).toBe(
+      consumed(before) + before.result.overage.reduce((s, o) => s + o.amountMicros, 0) + 5_000_000,
+    );
+  });
+
+  it('neither keeps nor reuses a snapshot inside a transaction that rolls back', async () => {
+    await ready;
+    const committed = computeLedger(db);
+    const amount = firstBlockAmount();
+    try {
+      db.transaction(() => {
+        db.prepare('UPDATE credit_blocks SET amount_micros = 1 WHERE id = (SELECT min(id) FROM credit_blocks)').run();
+        expect(computeLedger(db).blockRows[0].amountMicros).toBe(1);
+        throw new Error('roll back');
+      })();
+    } catch {
+      // rolled back on purpose
+    }
+    const after = computeLedger(db);
+    expect(after.blockRows[0].amountMicros).toBe(amount);
+    expect(after.result.blocks).toEqual(committed.result.blocks);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { readIncremental, type IncrementalSpec } from './analysis-cache';
 
 /**
  * SQL for incident correlation. Every series is aggregated in SQL (per key or workload and day;
@@ -69,11 +70,27 @@ export function createIncidentsRepo(db: Db) {
            SUM(COALESCE(requests, 0)) AS requests, SUM(COALESCE(billed_cost_micros, 0)) AS micros
     FROM usage_records WHERE api_key IS NOT NULL AND charge_category = 'usage' AND day >= ? AND day <= ?
     GROUP BY api_key, model, day`);
-  // The first use of each model by each key is all new-model detection needs.
-  const firstUse = db.prepare<[string], { apiKey: string; model: string; firstAt: string }>(`
+  // The first use of each model by each key is all new-model detection needs: over all history,
+  // kept in analysis_cache and topped up with the rows added since (5 s at 5 million rows, then
+  // only the new rows).
+  const firstUseSince = db.prepare<[number, number], { apiKey: string; model: string; firstAt: string }>(`
     SELECT api_key AS apiKey, COALESCE(model_id, model_raw) AS model, MIN(period_start) AS firstAt FROM usage_records
-    WHERE api_key IS NOT NULL AND COALESCE(model_id, model_raw) IS NOT NULL AND charge_category = 'usage' AND day <= ?
+    WHERE id > ? AND id <= ? AND api_key IS NOT NULL AND COALESCE(model_id, model_raw) IS NOT NULL AND charge_category = 'usage'
     GROUP BY api_key, model`);
+  const firstUses: IncrementalSpec<Map<string, string>> = {
+    name: 'first-model-use-per-key',
+    format: 1,
+    empty: () => new Map(),
+    fold(acc, afterId, throughId) {
+      for (const u of firstUseSince.iterate(afterId, throughId)) {
+        const k = JSON.stringify([u.apiKey, u.model]);
+        const seen = acc.get(k);
+        if (seen === undefined || u.firstAt < seen) acc.set(k, u.firstAt);
+      }
+    },
+    encode: (m) => JSON.stringify([...m]),
+    decode: (s) => new Map(JSON.parse(s) as [string, string][]),
+  };
   // Which account and workload a key mostly belongs to (by rows), to tie key spikes to top-ups and workloads.
   const keyHomes = db.prepare<[string, string], { apiKey: string; accountId: number | null; workloadId: number | null; n: number }>(`
     SELECT api_key AS apiKey, account_id AS accountId, workload_id AS workloadId, count(*) AS n FROM usage_records
@@ -107,7 +124,17 @@ export function createIncidentsRepo(db: Db) {
     daily: (col: SeriesColumn, from: string, to: string) => statements[col].all(from, to),
     hourly: (from: string, to: string) => hourly.all(from, to),
     dailyByKeyModel: (from: string, to: string) => dailyByKeyModel.all(from, to),
-    firstUse: (to: string) => firstUse.all(to),
+    /** Each key's first use of each model, among the pairs first used on or before `to`. */
+    firstUse: (to: string) => {
+      const out: { apiKey: string; model: string; firstAt: string }[] = [];
+      for (const [k, firstAt] of readIncremental(db, firstUses)) {
+        if (firstAt.slice(0, 10) > to) continue;
+        const [apiKey, model] = JSON.parse(k) as [string, string];
+        out.push({ apiKey, model, firstAt });
+      }
+      // in key and model order whatever order the cache grew in (ties in one hour are processed in this order)
+      return out.sort((a, b) => (a.apiKey < b.apiKey ? -1 : a.apiKey > b.apiKey ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
+    },
     keyHomes: (from: string, to: string) => keyHomes.all(from, to),
     workloadHomes: (from: string, to: string) => workloadHomes.all(from, to),
     incidents: (from: string, to: string) => incidents.all(to, from),

@@ -61,6 +61,13 @@ interface KernelPlan {
   live: Int32Array;
   /** per lane: steps before it are empty or expired for good */
   cursor: Int32Array;
+  /**
+   * per lane, the fast path's cache: until day laneUntil[l] (exclusive), the lane's first usable
+   * step is laneAct[l] whenever its part holds anything (the steps before it are empty, expired,
+   * or not bought before that day); laneAct[l] = -1: no step is usable until then (overage)
+   */
+  laneAct: Int32Array;
+  laneUntil: Int32Array;
 }
 
 export interface CompiledDrawdown {
@@ -119,6 +126,8 @@ export function compileDrawdown(
       part: new Float64Array(slots.arrays.initPart.length),
       live: new Int32Array(nB),
       cursor: new Int32Array(lanes.laneStart.length - 1),
+      laneAct: new Int32Array(lanes.laneStart.length - 1),
+      laneUntil: new Int32Array(lanes.laneStart.length - 1),
     },
   };
 }
@@ -273,6 +282,7 @@ function resetRun(p: KernelPlan, out: KernelOut): void {
   p.part.set(p.initPart);
   p.live.set(p.initLive);
   for (let l = 0; l < p.cursor.length; l++) p.cursor[l] = p.laneStep[l];
+  p.laneUntil.fill(-1);
 }
 
 /** A block's balance is the sum of its parts (pool and allocation slots). */
@@ -318,69 +328,69 @@ function drain(p: KernelPlan, e: number, end: number, need: number, t: number, d
   return need;
 }
 
+/** How runKernel's dailyCost is laid out: [day * nWorkloads + w], or [w * horizonDays + day]. */
+export type CostLayout = 'day-major' | 'workload-major';
+
 /**
- * Runs one path. dailyCost is [day * nWorkloads + w] for horizonDays days. Resets `out`
- * first, allocates nothing, and mutates only `out` and the compiled scratch arrays (so one
- * CompiledDrawdown must not run two paths at the same time). The hot loop touches only the
- * parts; block balances are summed when needed (expiry, balanceByDay, the end).
+ * Runs one path. dailyCost holds horizonDays days of every workload's cost (see CostLayout).
+ * Resets `out` first, allocates nothing, and mutates only `out` and the compiled scratch arrays
+ * (so one CompiledDrawdown must not run two paths at the same time). The hot loop touches only
+ * the parts; block balances are summed when needed (expiry, balanceByDay, the end).
  *
  * Speed: drawing workload after workload from the same balance is a serial chain through
- * memory. When a lane's whole day fits in its first usable part, the lane's costs are summed
- * and taken at once, which is what drawing them one by one gives; otherwise (a part runs
- * out, or nothing is left) each member is drawn in turn.
+ * memory. A lane's day is summed and taken at once from its first usable part when it fits
+ * there, which is what drawing its members one by one gives; which part that is stays cached
+ * per lane until a day on which it can change (an expiry, a purchase; a part drawn to zero
+ * fails the fit). Otherwise (a part runs out, or nothing is left) each member is drawn in turn.
  */
-export function runKernel(c: CompiledDrawdown, dailyCost: Float64Array, out: KernelOut): void {
+export function runKernel(c: CompiledDrawdown, dailyCost: Float64Array, out: KernelOut, layout: CostLayout = 'day-major'): void {
   const p = c.plan;
   const nB = c.nBlocks;
   const nW = c.nWorkloads;
   const H = c.horizonDays;
   if (dailyCost.length < H * nW) throw new RangeError(`dailyCost needs ${H * nW} values, got ${dailyCost.length}`);
   resetRun(p, out);
-  const { purchaseDay, laneStart, laneMember, laneStep, stepPart, stepFrom, stepTo, part, cursor } = p;
-  const { expired, overage, depletionDay } = out;
+  const ws = layout === 'day-major' ? 1 : H;
+  const ts = layout === 'day-major' ? nW : 1;
+  const { purchaseDay, laneStart, laneMember, laneAct, laneUntil, stepPart, part, expiryDay, expiryOrder } = p;
+  const { expired, overage } = out;
   const bal = out.balanceByDay;
-  const nL = cursor.length;
+  const nL = laneAct.length;
   let ep = 0;
+  let nextExpiry = expiryOrder.length > 0 ? expiryDay[expiryOrder[0]] : NEVER;
   for (let t = 0; t < H; t++) {
-    ep = expireBlocks(p, nB, t, ep, expired);
-    const base = t * nW;
+    if (t >= nextExpiry) {
+      ep = expireBlocks(p, nB, t, ep, expired);
+      nextExpiry = ep < expiryOrder.length ? expiryDay[expiryOrder[ep]] : NEVER;
+    }
+    const day = t * ts;
     for (let l = 0; l < nL; l++) {
       const m0 = laneStart[l];
       const m1 = laneStart[l + 1];
-      const end = laneStep[l + 1];
-      // steps that are empty or expired never give again (no refunds here): skip them for good
-      let e = cursor[l];
-      while (e < end && (part[stepPart[e]] <= 0 || stepTo[e] <= t)) e++;
-      cursor[l] = e;
-      if (e === end) {
-        // nothing left for this lane, today or later: all of it is overage
-        for (let m = m0; m < m1; m++) {
-          const x = dailyCost[base + laneMember[m]];
-          if (x > 0) overage[laneMember[m]] += x;
-        }
-        continue;
+      let total = 0;
+      for (let m = m0; m < m1; m++) {
+        const x = dailyCost[laneMember[m] * ws + day];
+        if (x > 0) total += x;
       }
-      if (m1 - m0 > 1) {
-        let total = 0;
-        for (let m = m0; m < m1; m++) {
-          const x = dailyCost[base + laneMember[m]];
-          if (x > 0) total += x;
+      if (total === 0) continue;
+      if (t < laneUntil[l]) {
+        const e = laneAct[l];
+        if (e < 0) {
+          // no usable step today: all of it is overage
+          for (let m = m0; m < m1; m++) {
+            const x = dailyCost[laneMember[m] * ws + day];
+            if (x > 0) overage[laneMember[m]] += x;
+          }
+          continue;
         }
-        if (total === 0) continue;
-        let f = e;
-        while (f < end && !(part[stepPart[f]] > 0 && stepFrom[f] <= t && stepTo[f] > t)) f++;
-        if (f < end && total < part[stepPart[f]]) {
-          part[stepPart[f]] -= total;
+        const k = stepPart[e];
+        const avail = part[k];
+        if (total < avail) {
+          part[k] = avail - total;
           continue;
         }
       }
-      for (let m = m0; m < m1; m++) {
-        const w = laneMember[m];
-        const need = dailyCost[base + w];
-        if (!(need > 0)) continue;
-        const unmet = drain(p, e, end, need, t, depletionDay);
-        if (unmet > 0) overage[w] += unmet;
-      }
+      drawLane(p, l, t, dailyCost, ws, day, out);
     }
     if (bal !== undefined) {
       const row = t * nB;
@@ -388,6 +398,42 @@ export function runKernel(c: CompiledDrawdown, dailyCost: Float64Array, out: Ker
     }
   }
   remainingAtEnd(p, nB, out.remaining);
+}
+
+/**
+ * Lane l's day t the long way: each member drawn in turn from the first usable step on, what no
+ * step covers booked as overage; then the lane's cache (laneAct, laneUntil) for the days after.
+ */
+function drawLane(p: KernelPlan, l: number, t: number, dailyCost: Float64Array, ws: number, day: number, out: KernelOut): void {
+  const { laneStart, laneMember, laneStep, stepPart, stepFrom, stepTo, part, cursor } = p;
+  const end = laneStep[l + 1];
+  // steps that are empty or expired never give again (no refunds here): skip them for good
+  let e = cursor[l];
+  while (e < end && (part[stepPart[e]] <= 0 || stepTo[e] <= t)) e++;
+  cursor[l] = e;
+  for (let m = laneStart[l]; m < laneStart[l + 1]; m++) {
+    const w = laneMember[m];
+    const need = dailyCost[w * ws + day];
+    if (!(need > 0)) continue;
+    const unmet = e < end ? drain(p, e, end, need, t, out.depletionDay) : need;
+    if (unmet > 0) out.overage[w] += unmet;
+  }
+  // from tomorrow: the first step usable then, valid until it expires or an earlier one is bought
+  const next = t + 1;
+  let until = NEVER;
+  let act = -1;
+  for (let f = e; f < end; f++) {
+    if (part[stepPart[f]] <= 0 || stepTo[f] <= next) continue;
+    if (stepFrom[f] > next) {
+      until = Math.min(until, stepFrom[f]);
+      continue;
+    }
+    act = f;
+    until = Math.min(until, stepTo[f]);
+    break;
+  }
+  p.laneAct[l] = act;
+  p.laneUntil[l] = until;
 }
 
 /**

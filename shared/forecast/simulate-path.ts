@@ -90,12 +90,13 @@ export interface PathShape {
 
 /**
  * The hot loop of the simulation: one workload's days of one path. A function of its own with
- * plain arguments (no `this`, no cold code, no branch but the spike's), so V8 compiles it once
- * and alone, whatever else happens to PathRunner's shape. In units of the exp table's steps,
- * with u = σ·e (the AR(1) log noise) and q = level shock + trend shock (the damped trend
- * D(h) = φ(1 + D(h−1)) folded with the level into q = damping·q + k):
- * cost = median · exp(u + q) · (spike that day ? size : 1), added into out[at], out[at + stride],
- * … (the kernel's group sums, or the workload's own row); returns the row's total.
+ * plain arguments (no `this`, no cold code), so V8 compiles it once and alone, whatever else
+ * happens to PathRunner's shape. In units of the exp table's steps, with u = σ·e (the AR(1) log
+ * noise) and q = level shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with
+ * the level into q = damping·q + k): cost = median · exp(u + q) · (spike that day ? size : 1),
+ * added into out[at..at + days) (the workload's group row, or its own row); returns the row's
+ * total. z and median are read from `from` on. The days run in stretches between spike days (no
+ * test per day): each stretch ends on its spike day, whose cost is then scaled.
  * No clamp: an exponent beyond the table reads undefined, the total turns NaN and
  * PathRunner.redoPath takes over.
  */
@@ -103,13 +104,12 @@ function costRow(
   z: Float64Array,
   median: Float64Array,
   from: number,
-  to: number,
+  days: number,
   spikes: Int32Array,
   si: number,
   size: number,
   out: Float64Array,
   at: number,
-  stride: number,
   ph: number,
   a: number,
   damp: number,
@@ -120,20 +120,23 @@ function costRow(
   const table = EXP_TABLE;
   const rounding = EXP_OFFSET + 0.5;
   let total = 0;
-  let nextSpike = from + spikes[si];
-  for (let x = from; x < to; x++) {
-    u = ph * u + a * z[x];
-    q = damp * q + k;
-    let c = median[x] * table[(u + q + rounding) | 0];
-    if (x === nextSpike) {
-      c *= size;
-      nextSpike = from + spikes[++si];
+  let d = 0;
+  for (;;) {
+    const spike = spikes[si++]; // ascending, ended by `days`
+    const end = spike < days ? spike + 1 : days;
+    let c = 0;
+    for (; d < end; d++) {
+      u = ph * u + a * z[from + d];
+      q = damp * q + k;
+      c = median[from + d] * table[(u + q + rounding) | 0];
+      out[at + d] += c;
+      total += c;
     }
-    out[at] += c;
-    at += stride;
-    total += c;
+    if (spike >= days) return total;
+    const extra = c * (size - 1);
+    out[at + spike] += extra;
+    total += extra;
   }
-  return total;
 }
 
 export class PathRunner {
@@ -144,7 +147,7 @@ export class PathRunner {
   readonly nA: number;
   /** per workload, workload-major: [w * H + d] */
   private readonly cost: Float64Array;
-  /** per kernel group, day-major as the kernel reads it: [d * nG + g] */
+  /** per kernel group, group-major (the kernel reads it 'workload-major'): [g * H + d] */
   private readonly groupCost: Float64Array;
   private readonly z: Float64Array;
   private readonly spend: Float64Array;
@@ -219,7 +222,7 @@ export class PathRunner {
   path(p: number, rng: Rng): void {
     this.sample(rng);
     const o = p < this.shape.fanPaths || this.needBalances ? this.outBal : this.out;
-    runKernel(this.c, this.groupCost, o);
+    runKernel(this.c, this.groupCost, o, 'workload-major');
     if (this.shape.rules.length > 0) this.applyRules(o);
     this.book(p, o);
   }
@@ -230,7 +233,7 @@ export class PathRunner {
     this.sample(rng);
     const t1 = now();
     const o = p < this.shape.fanPaths || this.needBalances ? this.outBal : this.out;
-    runKernel(this.c, this.groupCost, o);
+    runKernel(this.c, this.groupCost, o, 'workload-major');
     if (this.shape.rules.length > 0) this.applyRules(o);
     const t2 = now();
     this.book(p, o);
@@ -243,7 +246,6 @@ export class PathRunner {
   private sample(rng: Rng): void {
     const { nW, H, z, spend, shock } = this;
     const { levelSe, trendSe, trendCentre, startNoise, startNoiseSd } = this.s;
-    rng.fillTableNormal(z, 0, H * nW);
     this.groupCost.fill(0);
     if (this.keepRows) this.cost.fill(0);
     let redo = false;
@@ -256,6 +258,8 @@ export class PathRunner {
       this.drawSpikes(w, rng);
     }
     for (let w = 0; w < nW; w++) {
+      // the row's daily normals just before they are used, while they are in the nearest cache
+      rng.fillTableNormal(z, w * H, (w + 1) * H);
       spend[w] = this.row(w);
       if (!(spend[w] < Number.POSITIVE_INFINITY)) redo = true;
     }
@@ -291,13 +295,12 @@ export class PathRunner {
       this.z,
       sp.median,
       w * H,
-      (w + 1) * H,
+      H,
       this.spikeDays,
       w * (H + 1),
       sp.spikeSize[w],
       this.keepRows ? this.cost : this.groupCost,
-      this.keepRows ? w * H : this.g.groupOf[w],
-      this.keepRows ? 1 : this.nG,
+      (this.keepRows ? w : this.g.groupOf[w]) * H,
       sp.phi[w],
       sp.innovation[w] * sp.sigma[w] * EXP_STEPS,
       damp,
@@ -315,7 +318,7 @@ export class PathRunner {
 
   /** Row w with Math.exp and a clamp, kept in `cost` and added into the group sums. */
   private rowExact(w: number): number {
-    const { H, nG, cost, groupCost, z, s: sp, spikeDays } = this;
+    const { H, cost, groupCost, z, s: sp, spikeDays } = this;
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
     const row = w * H;
@@ -333,7 +336,7 @@ export class PathRunner {
         si++;
       }
       cost[row + d] = c;
-      groupCost[d * nG + g] += c;
+      groupCost[g * H + d] += c;
       total += c;
     }
     return total;
@@ -345,10 +348,10 @@ export class PathRunner {
     for (let g = 0; g < nG; g++) {
       if (only && !only.has(g)) continue;
       const members = this.g.members[g];
-      for (let d = from; d < H; d++) {
-        let sum = 0;
-        for (let m = 0; m < members.length; m++) sum += cost[members[m] * H + d];
-        groupCost[d * nG + g] = sum;
+      groupCost.fill(0, g * H + from, (g + 1) * H);
+      for (let m = 0; m < members.length; m++) {
+        const row = members[m] * H;
+        for (let d = from; d < H; d++) groupCost[g * H + d] += cost[row + d];
       }
     }
   }
@@ -374,7 +377,7 @@ export class PathRunner {
       if (best < 0) return;
       this.ruleApplied[best] = 1;
       this.cut(rules[best], bestDay);
-      runKernel(this.c, this.groupCost, o);
+      runKernel(this.c, this.groupCost, o, 'workload-major');
     }
   }
 

@@ -218,4 +218,10 @@ function checkKernelMatches(input: DrawdownInput, splitRows: boolean): void {
   input.blocks.forEach((b, i) => {
     expect(Array.from({ length: horizon }, (_, t) => out.balanceByDay![t * input.blocks.length + i])).toEqual(r.balances[b.id]);
   });
+  // the same costs laid out workload by workload, as the simulation hands them over
+  const byWorkload = new Float64Array(horizon * nW);
+  for (let t = 0; t < horizon; t++) for (let w = 0; w < nW; w++) byWorkload[w * horizon + t] = cost[t * nW + w];
+  const out2 = makeKernelOut(c, false);
+  runKernel(c, byWorkload, out2, 'workload-major');
+  expect([out2.remaining, out2.expired, out2.depletionDay, out2.overage]).toEqual([out.remaining, out.expired, out.depletionDay, out.overage]);
 }

@@ -47,29 +47,33 @@ export interface BlockTopUp {
   requested: number;
 }
 
-export type SeriesColumn = 'api_key' | 'workload_id' | 'account_id';
 
 /** Rows covering at most an hour (hourly exports); daily rows say nothing about the hour. */
 const HOURLY = `period_end IS NOT NULL AND (julianday(period_end) - julianday(period_start)) * 24 <= 1.001`;
 
 export function createIncidentsRepo(db: Db) {
-  const daily = (col: SeriesColumn) =>
+  // Workloads and accounts are columns of usage_daily (migration 2): their series come from the
+  // pre-aggregate, a few hundred thousand rows at most, not from every usage row of the window.
+  const fromDaily = (col: 'workload_key' | 'account_key') =>
     db.prepare<[string, string], DailyPoint>(`
-      SELECT CAST(${col} AS TEXT) AS key, day, SUM(billed_cost_micros) AS micros FROM usage_records
-      WHERE ${col} IS NOT NULL AND charge_category = 'usage' AND billed_cost_micros IS NOT NULL AND day >= ? AND day <= ?
+      SELECT CAST(${col} AS TEXT) AS key, day, SUM(billed_micros) AS micros FROM usage_daily
+      WHERE ${col} <> 0 AND charge_category = 'usage' AND day >= ? AND day <= ?
       GROUP BY ${col}, day ORDER BY ${col}, day`);
-  const statements = { api_key: daily('api_key'), workload_id: daily('workload_id'), account_id: daily('account_id') };
-  const hourly = db.prepare<[string, string], HourlyPoint>(`
-    SELECT api_key AS apiKey, workload_id AS workloadId, COALESCE(model_id, model_raw) AS model,
-           substr(period_start, 1, 13) || ':00:00Z' AS hour, SUM(COALESCE(requests, 0)) AS requests, SUM(COALESCE(billed_cost_micros, 0)) AS micros
+  const statements = { workload_id: fromDaily('workload_key'), account_id: fromDaily('account_key') };
+  // Everything per API key comes from one pass over the window's rows (each pass costs about a
+  // second at 5 million rows): groups per key, workload, account, model and day, split by hour
+  // for the hourly rows of the last days; the series are summed from the groups in keyWindow().
+  const keyGroups = db.prepare<{ historyFrom: string; hourFrom: string; to: string }>(`
+    SELECT api_key, workload_id, account_id, COALESCE(model_id, model_raw) AS model, day,
+           CASE WHEN day >= @hourFrom AND ${HOURLY} THEN substr(period_start, 1, 13) END AS hour,
+           count(*) AS n,
+           SUM(charge_category = 'usage') AS usage_rows,
+           SUM(CASE WHEN charge_category = 'usage' THEN COALESCE(requests, 0) ELSE 0 END) AS requests,
+           SUM(CASE WHEN charge_category = 'usage' THEN billed_cost_micros END) AS billed,
+           SUM(CASE WHEN charge_category = 'usage' THEN COALESCE(billed_cost_micros, 0) ELSE 0 END) AS micros
     FROM usage_records
-    WHERE charge_category = 'usage' AND day >= ? AND day <= ? AND ${HOURLY}
-    GROUP BY api_key, workload_id, model, hour ORDER BY hour`);
-  const dailyByKeyModel = db.prepare<[string, string], { apiKey: string; model: string; day: string; requests: number; micros: number }>(`
-    SELECT api_key AS apiKey, COALESCE(model_id, model_raw, '') AS model, day,
-           SUM(COALESCE(requests, 0)) AS requests, SUM(COALESCE(billed_cost_micros, 0)) AS micros
-    FROM usage_records WHERE api_key IS NOT NULL AND charge_category = 'usage' AND day >= ? AND day <= ?
-    GROUP BY api_key, model, day`);
+    WHERE day >= @historyFrom AND day <= @to AND (api_key IS NOT NULL OR (day >= @hourFrom AND charge_category = 'usage' AND ${HOURLY}))
+    GROUP BY api_key, workload_id, account_id, model, day, hour`);
   // The first use of each model by each key is all new-model detection needs: over all history,
   // kept in analysis_cache and topped up with the rows added since (5 s at 5 million rows, then
   // only the new rows).
@@ -91,13 +95,9 @@ export function createIncidentsRepo(db: Db) {
     encode: (m) => JSON.stringify([...m]),
     decode: (s) => new Map(JSON.parse(s) as [string, string][]),
   };
-  // Which account and workload a key mostly belongs to (by rows), to tie key spikes to top-ups and workloads.
-  const keyHomes = db.prepare<[string, string], { apiKey: string; accountId: number | null; workloadId: number | null; n: number }>(`
-    SELECT api_key AS apiKey, account_id AS accountId, workload_id AS workloadId, count(*) AS n FROM usage_records
-    WHERE api_key IS NOT NULL AND day >= ? AND day <= ? GROUP BY api_key, account_id, workload_id`);
   const workloadHomes = db.prepare<[string, string], { workloadId: number; accountId: number | null; n: number }>(`
-    SELECT workload_id AS workloadId, account_id AS accountId, count(*) AS n FROM usage_records
-    WHERE workload_id IS NOT NULL AND day >= ? AND day <= ? GROUP BY workload_id, account_id`);
+    SELECT workload_key AS workloadId, NULLIF(account_key, 0) AS accountId, SUM(rows) AS n FROM usage_daily
+    WHERE workload_key <> 0 AND day >= ? AND day <= ? GROUP BY workload_key, account_key`);
   const incidents = db.prepare<[string, string], IncidentRow>(`
     SELECT id, external_id AS externalId, title, type, severity, status, started_at AS startedAt, detected_at AS detectedAt,
            resolved_at AS resolvedAt
@@ -121,9 +121,9 @@ export function createIncidentsRepo(db: Db) {
     'SELECT id, department, application, agent, environment FROM workloads ORDER BY id',
   );
   return {
-    daily: (col: SeriesColumn, from: string, to: string) => statements[col].all(from, to),
-    hourly: (from: string, to: string) => hourly.all(from, to),
-    dailyByKeyModel: (from: string, to: string) => dailyByKeyModel.all(from, to),
+    /** Daily spend per workload or account in [from, to], from usage_daily. */
+    daily: (col: 'workload_id' | 'account_id', from: string, to: string) => statements[col].all(from, to),
+    keyWindow: (w: KeyWindowRange) => keyWindow(keyGroups.raw(true).iterate({ historyFrom: w.historyFrom, hourFrom: w.hourFrom, to: w.to }) as IterableIterator<KeyGroup>, w),
     /** Each key's first use of each model, among the pairs first used on or before `to`. */
     firstUse: (to: string) => {
       const out: { apiKey: string; model: string; firstAt: string }[] = [];
@@ -135,7 +135,6 @@ export function createIncidentsRepo(db: Db) {
       // in key and model order whatever order the cache grew in (ties in one hour are processed in this order)
       return out.sort((a, b) => (a.apiKey < b.apiKey ? -1 : a.apiKey > b.apiKey ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
     },
-    keyHomes: (from: string, to: string) => keyHomes.all(from, to),
     workloadHomes: (from: string, to: string) => workloadHomes.all(from, to),
     incidents: (from: string, to: string) => incidents.all(to, from),
     incident: (id: number) => incident.get(id),
@@ -146,3 +145,72 @@ export function createIncidentsRepo(db: Db) {
   };
 }
 export type IncidentsRepo = ReturnType<typeof createIncidentsRepo>;
+
+export interface KeyWindowRange {
+  /** daily spend per key and key homes from this day (the baselines' history) */
+  historyFrom: string;
+  /** daily activity per key and model from this day */
+  modelFrom: string;
+  /** hourly points from this day */
+  hourFrom: string;
+  to: string;
+}
+
+export interface KeyWindow {
+  /** usage spend per key and day, for days with billed usage; in key and day order */
+  daily: DailyPoint[];
+  /** usage per key (or none), workload, model and hour, for rows covering at most an hour; in hour order */
+  hourly: HourlyPoint[];
+  /** usage requests and spend per key, model ('' for none) and day from modelFrom; in key, model, day order */
+  dailyByKeyModel: { apiKey: string; model: string; day: string; requests: number; micros: number }[];
+  /** rows (all categories) per key, account and workload; in key, account, workload order (none first) */
+  keyHomes: { apiKey: string; accountId: number | null; workloadId: number | null; n: number }[];
+}
+
+type KeyGroup = [apiKey: string | null, workloadId: number | null, accountId: number | null, model: string | null, day: string, hour: string | null, n: number, usageRows: number, requests: number, billed: number | null, micros: number];
+
+/** Sums the groups of one pass into the per-key series the incident analysis reads. */
+function keyWindow(groups: IterableIterator<KeyGroup>, w: KeyWindowRange): KeyWindow {
+  const daily = new Map<string, DailyPoint>();
+  const hourly = new Map<string, HourlyPoint>();
+  const byModel = new Map<string, KeyWindow['dailyByKeyModel'][number]>();
+  const homes = new Map<string, KeyWindow['keyHomes'][number]>();
+  // group keys: the parts joined by a character no key, model or day contains (none apart from '')
+  const id = (...parts: (string | number | null)[]) => parts.map((p) => (p === null ? '\u0001' : p)).join('\u0000');
+  for (const [apiKey, workloadId, accountId, model, day, hour, n, usageRows, requests, billed, micros] of groups) {
+    if (hour !== null && usageRows > 0 && day >= w.hourFrom) {
+      const k = id(apiKey, workloadId, model, hour);
+      const h = hourly.get(k);
+      if (h) {
+        h.requests += requests;
+        h.micros += micros;
+      } else hourly.set(k, { apiKey, workloadId, model, hour: `${hour}:00:00Z`, requests, micros });
+    }
+    if (apiKey === null) continue;
+    const home = id(apiKey, accountId, workloadId);
+    const e = homes.get(home);
+    if (e) e.n += n;
+    else homes.set(home, { apiKey, accountId, workloadId, n });
+    if (billed !== null) {
+      const k = id(apiKey, day);
+      const d = daily.get(k);
+      if (d) d.micros += billed;
+      else daily.set(k, { key: apiKey, day, micros: billed });
+    }
+    if (usageRows > 0 && day >= w.modelFrom) {
+      const k = id(apiKey, model ?? '', day);
+      const m = byModel.get(k);
+      if (m) {
+        m.requests += requests;
+        m.micros += micros;
+      } else byModel.set(k, { apiKey, model: model ?? '', day, requests, micros });
+    }
+  }
+  const cmp = (a: string | number | null, b: string | number | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+  return {
+    daily: [...daily.values()].sort((a, b) => cmp(a.key, b.key) || cmp(a.day, b.day)),
+    hourly: [...hourly.values()].sort((a, b) => cmp(a.hour, b.hour)),
+    dailyByKeyModel: [...byModel.values()].sort((a, b) => cmp(a.apiKey, b.apiKey) || cmp(a.model, b.model) || cmp(a.day, b.day)),
+    keyHomes: [...homes.values()].sort((a, b) => cmp(a.apiKey, b.apiKey) || cmp(a.accountId, b.accountId) || cmp(a.workloadId, b.workloadId)),
+  };
+}

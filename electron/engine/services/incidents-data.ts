@@ -4,7 +4,7 @@
  * pattern, the incidents with their targets mapped to series keys, and top-ups.
  */
 import type { EngineContext } from '../context';
-import { createIncidentsRepo, type BlockTopUp, type HourlyPoint, type IncidentRow } from '../repos/incidents';
+import { createIncidentsRepo, type BlockTopUp, type DailyPoint, type HourlyPoint, type IncidentRow, type KeyWindow } from '../repos/incidents';
 import type { KeyActivity, ModelUse, SpendSeries } from '../../../shared/anomaly';
 import type { IncidentInput, TopUpInput } from '../../../shared/correlate';
 import type { TopUpView } from '../../../shared/api/report-types';
@@ -51,8 +51,7 @@ function homes<T extends { n: number }>(rows: T[], key: (r: T) => string, value:
   return new Map([...best].map(([k, b]) => [k, b.v]));
 }
 
-function loadNames(repo: ReturnType<typeof createIncidentsRepo>, from: string, to: string): Names {
-  const keys = repo.keyHomes(from, to);
+function loadNames(repo: ReturnType<typeof createIncidentsRepo>, keys: KeyWindow['keyHomes'], from: string, to: string): Names {
   return {
     account: new Map(repo.accounts().map((a) => [String(a.id), a.name])),
     workload: new Map(repo.workloads().map((w) => [String(w.id), workloadPath(w)])),
@@ -64,11 +63,11 @@ function loadNames(repo: ReturnType<typeof createIncidentsRepo>, from: string, t
 
 type Dimension = ['api_key', 'apiKey'] | ['workload_id', 'workload'] | ['account_id', 'account'];
 
-function dailySeries(repo: ReturnType<typeof createIncidentsRepo>, names: Names, from: string, to: string, dims: Dimension[]): SpendSeries[] {
+function dailySeries(points: (col: Dimension[0]) => DailyPoint[], names: Names, dims: Dimension[]): SpendSeries[] {
   const out: SpendSeries[] = [];
   for (const [col, dimension] of dims) {
     const by = new Map<string, SpendSeries>();
-    for (const p of repo.daily(col, from, to)) {
+    for (const p of points(col)) {
       let s = by.get(p.key);
       if (!s) {
         const accountId = dimension === 'apiKey' ? names.accountOfKey.get(p.key) : dimension === 'workload' ? names.accountOfWorkload.get(p.key) : p.key;
@@ -84,7 +83,7 @@ function dailySeries(repo: ReturnType<typeof createIncidentsRepo>, names: Names,
 }
 
 /** Per key and model: hourly activity from hourly rows, daily activity from all rows. */
-function keyActivity(repo: ReturnType<typeof createIncidentsRepo>, hourly: HourlyPoint[], from: string, to: string): KeyActivity[] {
+function keyActivity(hourly: HourlyPoint[], daily: KeyWindow['dailyByKeyModel']): KeyActivity[] {
   const acts = new Map<string, KeyActivity>();
   const add = (g: 'hour' | 'day', key: string, model: string, bucket: string, requests: number, micros: number) => {
     const id = `${g}\u0000${key}\u0000${model}`;
@@ -95,7 +94,7 @@ function keyActivity(repo: ReturnType<typeof createIncidentsRepo>, hourly: Hourl
     acts.set(id, a);
   };
   for (const h of hourly) if (h.apiKey) add('hour', h.apiKey, h.model ?? '', h.hour, h.requests, h.micros);
-  for (const d of repo.dailyByKeyModel(addDays(from, -30), to)) add('day', d.apiKey, d.model, d.day, d.requests, d.micros);
+  for (const d of daily) add('day', d.apiKey, d.model, d.day, d.requests, d.micros);
   return [...acts.values()];
 }
 
@@ -148,8 +147,10 @@ export function toTopUpInput(t: TopUpView): TopUpInput {
 /** Everything from `historyFrom` (for baselines) to `to`; incidents and top-ups around [from, to]. */
 export function loadIncidentData(ctx: EngineContext, historyFrom: string, from: string, to: string): IncidentData {
   const repo = createIncidentsRepo(ctx.db);
-  const names = loadNames(repo, historyFrom, to);
-  const hourly = repo.hourly(addDays(from, -1), to);
+  const keys = repo.keyWindow({ historyFrom, modelFrom: addDays(from, -30), hourFrom: addDays(from, -1), to });
+  const names = loadNames(repo, keys.keyHomes, historyFrom, to);
+  const hourly = keys.hourly;
+  const points = (col: Dimension[0]) => (col === 'api_key' ? keys.daily : repo.daily(col, historyFrom, to));
   const ids = targetIds(repo);
   const incidents = repo.incidents(from, to).map((row) => {
     const raw = repo.targets(row.id);
@@ -162,11 +163,11 @@ export function loadIncidentData(ctx: EngineContext, historyFrom: string, from: 
   }));
   return {
     names,
-    series: dailySeries(repo, names, historyFrom, to, [['api_key', 'apiKey'], ['workload_id', 'workload']]),
-    accountSeries: dailySeries(repo, names, historyFrom, to, [['account_id', 'account']]),
+    series: dailySeries(points, names, [['api_key', 'apiKey'], ['workload_id', 'workload']]),
+    accountSeries: dailySeries(points, names, [['account_id', 'account']]),
     hourly,
     modelUses: repo.firstUse(to).map((u) => ({ key: u.apiKey, bucket: `${u.firstAt.slice(0, 13)}${u.firstAt.length > 10 ? ':00:00Z' : ''}`, models: [u.model] })),
-    activity: keyActivity(repo, hourly, from, to),
+    activity: keyActivity(hourly, keys.dailyByKeyModel),
     incidents,
     topUps,
   };

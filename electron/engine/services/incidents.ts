@@ -90,9 +90,8 @@ function keysOf(series: SpendSeries, names: Names): string[] {
 function refineSpike(raw: Spike, series: SpendSeries, data: IncidentData, precursors: Precursor[]): { spike: Spike; view: SpikeView } {
   const keys = keysOf(series, data.names);
   const byHour = new Map<string, number>();
-  for (const h of data.hourly) {
-    const mine = series.dimension === 'apiKey' ? h.apiKey === series.key : String(h.workloadId) === series.key;
-    if (mine) byHour.set(h.hour, (byHour.get(h.hour) ?? 0) + h.micros);
+  for (const h of hourlyBySeries(data).get(`${series.dimension === 'apiKey' ? 'apiKey' : 'workload'}:${series.key}`) ?? []) {
+    byHour.set(h.hour, (byHour.get(h.hour) ?? 0) + h.micros);
   }
   const hourly = [...byHour].map(([hour, micros]) => ({ hour, micros }));
   const { startAt, basis } = refineStart(raw, series, hourly, precursors.filter((p) => keys.includes(p.key)));
@@ -110,6 +109,26 @@ function refineSpike(raw: Spike, series: SpendSeries, data: IncidentData, precur
       excessMicros: raw.excessMicros, score: Math.round(raw.score * 10) / 10,
     },
   };
+}
+
+/** The hourly points of each key ('apiKey:KEY') and workload ('workload:ID'), indexed once per report. */
+const hourlyIndex = new WeakMap<IncidentData, Map<string, IncidentData['hourly']>>();
+function hourlyBySeries(data: IncidentData): Map<string, IncidentData['hourly']> {
+  let index = hourlyIndex.get(data);
+  if (!index) {
+    index = new Map();
+    const add = (k: string, h: IncidentData['hourly'][number]) => {
+      const list = index!.get(k);
+      if (list) list.push(h);
+      else index!.set(k, [h]);
+    };
+    for (const h of data.hourly) {
+      if (h.apiKey !== null) add(`apiKey:${h.apiKey}`, h);
+      if (h.workloadId !== null) add(`workload:${h.workloadId}`, h);
+    }
+    hourlyIndex.set(data, index);
+  }
+  return index;
 }
 
 /** Probe-then-burst per key and model; an hourly finding wins over the daily one of the same burst. */

@@ -44,11 +44,15 @@ export interface DbInfo {
   /** the newest schema this version of Drawdown knows */
   knownSchemaVersion: number;
   integrity: {
-    ok: boolean;
+    /** null when nothing has checked the file since it was opened */
+    ok: boolean | null;
     /** "ok" or SQLite's first findings */
     result: string;
-    /** 'quick_check' just now, or 'at-open' (every open runs quick_check and refuses a failing file) */
-    checked: 'quick_check' | 'at-open';
+    /**
+     * 'quick_check' just now; 'at-open' (the open ran quick_check and refuses a failing file); or
+     * 'not-checked' (a database over 256 MB whose last session ended cleanly is opened without it)
+     */
+    checked: 'quick_check' | 'at-open' | 'not-checked';
   };
   counts: DbCounts;
   backupsDir: string | null;

@@ -78,3 +78,53 @@ describe('database open', () => {
     db.close();
   });
 });
+
+describe('the check at open', () => {
+  /** a database with a table spread over many pages, closed cleanly (no -wal left) */
+  function cleanDatabase(): string {
+    const file = tempDbPath();
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE filler (x TEXT) STRICT');
+    const insert = db.prepare('INSERT INTO filler VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run('x'.repeat(500) + i);
+    })();
+    db.close();
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    return file;
+  }
+  /** overwrites a page in the middle of the file (filler rows, not the schema) with garbage */
+  function damage(file: string): void {
+    const fd = fs.openSync(file, 'r+');
+    const pageSize = 8192;
+    const pages = fs.statSync(file).size / pageSize;
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, Math.floor(pages / 2) * pageSize);
+    fs.closeSync(fd);
+  }
+
+  it('always runs quick_check on a database under the size limit', () => {
+    const file = cleanDatabase();
+    damage(file);
+    expect(() => openDatabase(file)).toThrow(/failed its integrity check|not a readable Drawdown database/);
+  });
+
+  it('skips it above the limit after a clean close, and says so; runs it when the last session left a -wal behind', async () => {
+    const { openCheck } = await import('../../electron/engine/db/open');
+    const file = cleanDatabase();
+    const big = openDatabase(file, { openCheckMaxBytes: 0 });
+    expect(openCheck(big)).toBe('skipped');
+    big.close();
+
+    // a session that did not end: copy the files while a connection has uncheckpointed writes
+    const live = new Database(file);
+    live.pragma('wal_autocheckpoint = 0');
+    live.exec("INSERT INTO filler VALUES ('after the last checkpoint')");
+    const crashed = tempDbPath();
+    fs.copyFileSync(file, crashed);
+    fs.copyFileSync(`${file}-wal`, `${crashed}-wal`);
+    live.close();
+    expect(fs.statSync(`${crashed}-wal`).size).toBeGreaterThan(0);
+    damage(crashed);
+    expect(() => openDatabase(crashed, { openCheckMaxBytes: 0 })).toThrow(/failed its integrity check|not a readable Drawdown database/);
+  });
+});

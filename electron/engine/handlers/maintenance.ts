@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { EngineContext } from '../context';
 import type { HandlerImpls } from '../../../shared/api';
 import type { maintenanceApi, DbInfo } from '../../../shared/api/maintenance';
-import { backupsDir, latestBackup, openDatabase, schemaVersion } from '../db/open';
+import { backupsDir, latestBackup, openCheck, openDatabase, schemaVersion } from '../db/open';
 import { SCHEMA_VERSION } from '../db/migrations';
 import { RefusedError } from '../errors';
 import { quickCheck, readCounts } from '../repos/maintenance';
@@ -21,15 +21,16 @@ function fileSize(p: string): number {
 
 function info(ctx: EngineContext, check: boolean): DbInfo {
   const memory = ctx.dbPath === ':memory:';
-  const result = check ? quickCheck(ctx.db) : 'ok';
+  const skipped = !check && openCheck(ctx.db) === 'skipped';
+  const result = check ? quickCheck(ctx.db) : skipped ? 'not checked since opening (a large database closed cleanly last time)' : 'ok';
   return {
     path: ctx.dbPath,
     bytes: memory ? Number(ctx.db.pragma('page_count', { simple: true })) * Number(ctx.db.pragma('page_size', { simple: true })) : fileSize(ctx.dbPath),
     walBytes: memory ? 0 : fileSize(`${ctx.dbPath}-wal`),
     schemaVersion: schemaVersion(ctx.db),
     knownSchemaVersion: SCHEMA_VERSION,
-    // without a fresh check, the one every open runs stands: a file failing it is never opened
-    integrity: { ok: result === 'ok', result, checked: check ? 'quick_check' : 'at-open' },
+    // without a fresh check, the one the open ran stands (a file failing it is never opened), unless the open skipped it
+    integrity: { ok: skipped ? null : result === 'ok', result, checked: check ? 'quick_check' : skipped ? 'not-checked' : 'at-open' },
     counts: readCounts(ctx.db),
     backupsDir: memory ? null : backupsDir(ctx.dbPath),
     latestBackup: latestBackup(ctx.dbPath),

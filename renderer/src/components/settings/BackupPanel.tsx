@@ -92,8 +92,12 @@ function DbFacts({ info }: { info: DbInfo }) {
       </dd>
       <dt>Integrity</dt>
       <dd data-testid="db-integrity">
-        <Badge tone={info.integrity.ok ? 'pass' : 'fail'}>{info.integrity.ok ? 'ok' : 'failed'}</Badge>{' '}
-        <span className="muted small">{info.integrity.checked === 'at-open' ? 'checked when the database was opened' : 'checked just now'}</span>
+        {info.integrity.ok === null ? (
+          <Badge tone="warn">unchecked</Badge>
+        ) : (
+          <Badge tone={info.integrity.ok ? 'pass' : 'fail'}>{info.integrity.ok ? 'ok' : 'failed'}</Badge>
+        )}{' '}
+        <span className="muted small">{info.integrity.checked === 'at-open' ? 'checked when the database was opened' : info.integrity.checked === 'not-checked' ? 'not checked since it was opened — run a check' : 'checked just now'}</span>
       </dd>
       <dt>Contents</dt>
       <dd>

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { ownChanges } from '../db/changes';
 
 /**
  * Results derived from every usage row, kept in analysis_cache (migration 4) and brought up to
@@ -55,15 +56,17 @@ export function readIncremental<T>(db: Db, spec: IncrementalSpec<T>, now: () => 
   const { value, save } = read.deferred();
   if (save) {
     try {
-      withoutWaiting(db, () =>
-        db
+      withoutWaiting(db, () => {
+        const info = db
           .prepare(
             `INSERT INTO analysis_cache (name, format, covered_id, covered_rows, covered_import, imports_sig, payload, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (name) DO UPDATE SET format = excluded.format, covered_id = excluded.covered_id, covered_rows = excluded.covered_rows,
                covered_import = excluded.covered_import, imports_sig = excluded.imports_sig, payload = excluded.payload, updated_at = excluded.updated_at`,
           )
-          .run(spec.name, spec.format, save.maxId, save.rows, save.lastImport, importsSig(db, save.lastImport), spec.encode(value), now()),
-      );
+          .run(spec.name, spec.format, save.maxId, save.rows, save.lastImport, importsSig(db, save.lastImport), spec.encode(value), now());
+        // keeping a derived result is not a change of the data (results kept until it changes stay valid)
+        ownChanges(db, info.changes);
+      });
     } catch {
       // read-only, busy or full: the result stands, it is just not kept
     }

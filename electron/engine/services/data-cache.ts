@@ -1,9 +1,9 @@
 import type { Db } from '../db/open';
+import { dataVersion } from '../db/changes';
 
 /**
- * Results that depend on nothing but the database, kept per connection until the data changes:
- * any committed write by any connection moves PRAGMA data_version (other connections: the import
- * worker has its own) or this connection's total_changes(). Inside an open transaction nothing
+ * Results that depend on nothing but the database, kept per connection until the data changes
+ * (db/changes.ts: any commit by another connection, any write by this one). Inside an open transaction nothing
  * is kept or reused, since what it reads may still roll back. Callers share a cached value and
  * must not change it.
  */
@@ -19,9 +19,3 @@ export function untilChanged<T>(db: Db, key: string, compute: () => T): T {
 }
 
 const caches = new WeakMap<Db, { version: string; values: Map<string, unknown> }>();
-
-/** Changes when anything in the database may have changed since the last call. */
-export function dataVersion(db: Db): string {
-  const changes = db.prepare('SELECT total_changes()').pluck().get() as number;
-  return `${db.pragma('data_version', { simple: true }) as number}:${changes}`;
-}

@@ -4,6 +4,7 @@
  * (shared/correlate.ts) with detection lag, excess spend, top-ups in the window and a timeline.
  */
 import type { EngineContext } from '../context';
+import { untilChanged } from './data-cache';
 import { NotFoundError } from '../errors';
 import { detectNewModelUse, detectProbeThenBurst, detectSpikes, type ProbeBurstFinding, type ProbeBurstOptions, type SpendSeries, type Spike } from '../../../shared/anomaly';
 import { correlateIncidents, dimensionMoney, type IncidentCorrelation } from '../../../shared/correlate';
@@ -31,7 +32,16 @@ export const METHOD = [
 
 const inWindow = (s: { startAt: string; endAt: string }, from: string, to: string) => s.startAt < `${addDays(to, 1)}T00:00:00Z` && s.endAt > `${from}T00:00:00Z`;
 
+/**
+ * The incident report for [from, to]. Seconds at millions of rows, and asked for again by every
+ * export of the same report (PDF, each CSV table, JSON), so it is kept until the data changes
+ * (data-cache.ts); it depends on nothing else. Callers share the value and must not change it.
+ */
 export function buildIncidentsReport(ctx: EngineContext, from: string, to: string): IncidentsReport {
+  return untilChanged(ctx.db, `incidents-report:${from}:${to}`, () => computeIncidentsReport(ctx, from, to));
+}
+
+function computeIncidentsReport(ctx: EngineContext, from: string, to: string): IncidentsReport {
   const data = loadIncidentData(ctx, addDays(from, -HISTORY_DAYS), from, to);
   const newModels = detectNewModelUse(data.modelUses);
   const probes = probeFindings(data);

@@ -1,0 +1,20 @@
+import type { Db } from './open';
+
+/**
+ * A token that changes when the data in the database may have changed since the last call: any
+ * commit by another connection moves PRAGMA data_version (the import worker writes through its
+ * own), and this connection's writes move total_changes(). Writes that only keep derived results
+ * (analysis_cache) are declared with ownChanges() and do not count: keeping a result must not make
+ * every other kept result stale.
+ */
+export function dataVersion(db: Db): string {
+  const changes = (db.prepare('SELECT total_changes()').pluck().get() as number) - (excluded.get(db) ?? 0);
+  return `${db.pragma('data_version', { simple: true }) as number}:${changes}`;
+}
+
+const excluded = new WeakMap<Db, number>();
+
+/** Declares n row changes this connection just made to derived data only. */
+export function ownChanges(db: Db, n: number): void {
+  excluded.set(db, (excluded.get(db) ?? 0) + n);
+}

@@ -68,6 +68,21 @@ interface KernelPlan {
    */
   laneAct: Int32Array;
   laneUntil: Int32Array;
+  /** scratch: the lanes drawing one part; per lane leading such a set, how far its part was read and what was left */
+  laneShare: Int32Array;
+  shareEnd: Int32Array;
+  shareLeft: Float64Array;
+  /**
+   * Components: an account+unit's lanes and blocks, which no other lane draws (so each runs its
+   * days on its own). Component i: lanes compLane[2i]..compLane[2i+1]-1, blocks
+   * compBlock[compBlockStart[i]..compBlockStart[i+1]-1], the expiring ones by expiry day
+   * compExpiry[compExpiryStart[i]..compExpiryStart[i+1]-1].
+   */
+  compLane: Int32Array;
+  compBlockStart: Int32Array;
+  compBlock: Int32Array;
+  compExpiryStart: Int32Array;
+  compExpiry: Int32Array;
 }
 
 export interface CompiledDrawdown {
@@ -112,6 +127,7 @@ export function compileDrawdown(
   const days = compileDays(blocks, start, horizonDays);
   const slots = compileSlots(blocks, allocations, initialRemaining, initialAllocationLeft);
   const lanes = compileLanes(blocks, workloadIds, workloadAccount, slots.partOf, days, horizonDays);
+  const comps = compileComponents(blocks, workloadAccount, lanes, days.expiryOrder);
   return {
     startDay,
     horizonDays,
@@ -123,11 +139,15 @@ export function compileDrawdown(
       ...days,
       ...slots.arrays,
       ...lanes,
+      ...comps,
       part: new Float64Array(slots.arrays.initPart.length),
       live: new Int32Array(nB),
       cursor: new Int32Array(lanes.laneStart.length - 1),
       laneAct: new Int32Array(lanes.laneStart.length - 1),
       laneUntil: new Int32Array(lanes.laneStart.length - 1),
+      laneShare: new Int32Array(lanes.laneStart.length - 1),
+      shareEnd: new Int32Array(lanes.laneStart.length - 1),
+      shareLeft: new Float64Array(lanes.laneStart.length - 1),
     },
   };
 }
@@ -249,6 +269,49 @@ function compileLanes(
   };
 }
 
+/** Lanes and blocks per account+unit (see KernelPlan's components). */
+function compileComponents(
+  blocks: DrawdownBlock[],
+  workloadAccount: { accountId: number; unit: string }[],
+  lanes: { laneStart: Int32Array; laneMember: Int32Array },
+  expiryOrder: Int32Array,
+) {
+  const index = new Map<string, number>();
+  const lane: number[] = [];
+  const comp = (key: string) => {
+    let i = index.get(key);
+    if (i === undefined) {
+      i = index.size;
+      index.set(key, i);
+      lane.push(0, 0);
+    }
+    return i;
+  };
+  const nL = lanes.laneStart.length - 1;
+  for (let l = 0; l < nL; l++) {
+    const a = workloadAccount[lanes.laneMember[lanes.laneStart[l]]];
+    const i = comp(groupKey(a.accountId, a.unit));
+    // processing order keeps an account+unit's lanes together
+    if (lane[2 * i + 1] === 0) lane[2 * i] = l;
+    lane[2 * i + 1] = l + 1;
+  }
+  const blockComp = blocks.map((b) => comp(groupKey(b.accountId, b.unit)));
+  const n = index.size;
+  const byComp = (list: ArrayLike<number>) => {
+    const start = new Int32Array(n + 1);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      start[i] = out.length;
+      for (let j = 0; j < list.length; j++) if (blockComp[list[j]] === i) out.push(list[j]);
+    }
+    start[n] = out.length;
+    return { start, list: Int32Array.from(out) };
+  };
+  const all = byComp(blocks.map((_, b) => b));
+  const expiring = byComp(expiryOrder);
+  return { compLane: Int32Array.from(lane), compBlockStart: all.start, compBlock: all.list, compExpiryStart: expiring.start, compExpiry: expiring.list };
+}
+
 /** runDrawdown's processing order, so pools shared within a day are split the same way. */
 function processingOrder(workloadIds: (number | null)[], workloadAccount: { accountId: number; unit: string }[]): Int32Array {
   const idx = workloadIds.map((_, i) => i);
@@ -292,11 +355,11 @@ function blockBalance(p: KernelPlan, nB: number, b: number): number {
   return sum;
 }
 
-/** Start of day t: whatever is left of a block on its expiry day is waste. Returns the next pointer. */
-function expireBlocks(p: KernelPlan, nB: number, t: number, ep: number, expired: Float64Array): number {
-  const { expiryOrder, expiryDay, slotStart, part, live } = p;
-  while (ep < expiryOrder.length && expiryDay[expiryOrder[ep]] <= t) {
-    const b = expiryOrder[ep++];
+/** Start of day t: whatever is left of a block on its expiry day is waste. Expires order[ep..] up to day t; returns the next pointer. */
+function expireBlocks(p: KernelPlan, nB: number, t: number, order: Int32Array, ep: number, epEnd: number, expired: Float64Array): number {
+  const { expiryDay, slotStart, part, live } = p;
+  while (ep < epEnd && expiryDay[order[ep]] <= t) {
+    const b = order[ep++];
     expired[b] += blockBalance(p, nB, b);
     part[b] = 0;
     for (let k = nB + slotStart[b]; k < nB + slotStart[b + 1]; k++) part[k] = 0;
@@ -352,52 +415,75 @@ export function runKernel(c: CompiledDrawdown, dailyCost: Float64Array, out: Ker
   resetRun(p, out);
   const ws = layout === 'day-major' ? 1 : H;
   const ts = layout === 'day-major' ? nW : 1;
-  const { purchaseDay, laneStart, laneMember, laneAct, laneUntil, stepPart, part, expiryDay, expiryOrder } = p;
-  const { expired, overage } = out;
+  for (let i = 0; i < p.compBlockStart.length - 1; i++) runComponent(p, i, nB, H, dailyCost, ws, ts, out);
+  remainingAtEnd(p, nB, out.remaining);
+}
+
+/** Every day of component i (an account+unit's lanes and blocks). */
+function runComponent(p: KernelPlan, i: number, nB: number, H: number, dailyCost: Float64Array, ws: number, ts: number, out: KernelOut): void {
+  const { purchaseDay, expiryDay, compLane, compBlock, compExpiry } = p;
+  const l0 = compLane[2 * i];
+  const l1 = compLane[2 * i + 1];
+  const b0 = p.compBlockStart[i];
+  const b1 = p.compBlockStart[i + 1];
+  let ep = p.compExpiryStart[i];
+  const epEnd = p.compExpiryStart[i + 1];
   const bal = out.balanceByDay;
-  const nL = laneAct.length;
-  let ep = 0;
-  let nextExpiry = expiryOrder.length > 0 ? expiryDay[expiryOrder[0]] : NEVER;
-  for (let t = 0; t < H; t++) {
+  let nextExpiry = ep < epEnd ? expiryDay[compExpiry[ep]] : NEVER;
+  let t = 0;
+  while (t < H) {
     if (t >= nextExpiry) {
-      ep = expireBlocks(p, nB, t, ep, expired);
-      nextExpiry = ep < expiryOrder.length ? expiryDay[expiryOrder[ep]] : NEVER;
+      ep = expireBlocks(p, nB, t, compExpiry, ep, epEnd, out.expired);
+      nextExpiry = ep < epEnd ? expiryDay[compExpiry[ep]] : NEVER;
     }
-    const day = t * ts;
-    for (let l = 0; l < nL; l++) {
-      const m0 = laneStart[l];
-      const m1 = laneStart[l + 1];
-      let total = 0;
-      for (let m = m0; m < m1; m++) {
-        const x = dailyCost[laneMember[m] * ws + day];
-        if (x > 0) total += x;
-      }
-      if (total === 0) continue;
-      if (t < laneUntil[l]) {
-        const e = laneAct[l];
-        if (e < 0) {
-          // no usable step today: all of it is overage
-          for (let m = m0; m < m1; m++) {
-            const x = dailyCost[laneMember[m] * ws + day];
-            if (x > 0) overage[laneMember[m]] += x;
-          }
-          continue;
-        }
-        const k = stepPart[e];
-        const avail = part[k];
-        if (total < avail) {
-          part[k] = avail - total;
-          continue;
-        }
-      }
-      drawLane(p, l, t, dailyCost, ws, day, out);
-    }
+    runDay(p, l0, l1, t, dailyCost, ws, t * ts, out);
     if (bal !== undefined) {
-      const row = t * nB;
-      for (let b = 0; b < nB; b++) bal[row + b] = purchaseDay[b] > t ? 0 : blockBalance(p, nB, b);
+      for (let j = b0; j < b1; j++) {
+        const b = compBlock[j];
+        bal[t * nB + b] = purchaseDay[b] > t ? 0 : blockBalance(p, nB, b);
+      }
+    }
+    t++;
+    // without daily balances to record, the days up to the next expiry, purchase or run-out go in bulk
+    if (bal === undefined && t < H) {
+      const end = Math.min(H, nextExpiry, refreshLaneCache(p, l0, l1, t));
+      if (end - t > 1) t = runStretch(p, l0, l1, t, end, dailyCost, ws, ts, out.overage);
     }
   }
-  remainingAtEnd(p, nB, out.remaining);
+}
+
+/** One day of every lane, lane by lane (see runKernel). */
+function runDay(p: KernelPlan, l0: number, l1: number, t: number, dailyCost: Float64Array, ws: number, day: number, out: KernelOut): void {
+  const { laneStart, laneMember, laneAct, laneUntil, stepPart, part } = p;
+  const overage = out.overage;
+  for (let l = l0; l < l1; l++) {
+    const m0 = laneStart[l];
+    const m1 = laneStart[l + 1];
+    let total = 0;
+    for (let m = m0; m < m1; m++) {
+      const x = dailyCost[laneMember[m] * ws + day];
+      if (x > 0) total += x;
+    }
+    if (total === 0) continue;
+    if (t < laneUntil[l]) {
+      const e = laneAct[l];
+      if (e < 0) {
+        // no usable step today: all of it is overage
+        for (let m = m0; m < m1; m++) {
+          const x = dailyCost[laneMember[m] * ws + day];
+          if (x > 0) overage[laneMember[m]] += x;
+        }
+        continue;
+      }
+      const k = stepPart[e];
+      const avail = part[k];
+      if (total < avail) {
+        part[k] = avail - total;
+        continue;
+      }
+    }
+    drawLane(p, l, t, dailyCost, ws, day, out);
+  }
 }
 
 /**
@@ -405,7 +491,7 @@ export function runKernel(c: CompiledDrawdown, dailyCost: Float64Array, out: Ker
  * step covers booked as overage; then the lane's cache (laneAct, laneUntil) for the days after.
  */
 function drawLane(p: KernelPlan, l: number, t: number, dailyCost: Float64Array, ws: number, day: number, out: KernelOut): void {
-  const { laneStart, laneMember, laneStep, stepPart, stepFrom, stepTo, part, cursor } = p;
+  const { laneStart, laneMember, laneStep, stepPart, stepTo, part, cursor } = p;
   const end = laneStep[l + 1];
   // steps that are empty or expired never give again (no refunds here): skip them for good
   let e = cursor[l];
@@ -418,11 +504,15 @@ function drawLane(p: KernelPlan, l: number, t: number, dailyCost: Float64Array, 
     const unmet = e < end ? drain(p, e, end, need, t, out.depletionDay) : need;
     if (unmet > 0) out.overage[w] += unmet;
   }
-  // from tomorrow: the first step usable then, valid until it expires or an earlier one is bought
-  const next = t + 1;
+  cacheLane(p, l, t + 1);
+}
+
+/** Lane l's cache from day `next` on: its first step usable then, valid until that step expires or an earlier one is bought. */
+function cacheLane(p: KernelPlan, l: number, next: number): void {
+  const { laneStep, stepPart, stepFrom, stepTo, part, cursor } = p;
   let until = NEVER;
   let act = -1;
-  for (let f = e; f < end; f++) {
+  for (let f = cursor[l]; f < laneStep[l + 1]; f++) {
     if (part[stepPart[f]] <= 0 || stepTo[f] <= next) continue;
     if (stepFrom[f] > next) {
       until = Math.min(until, stepFrom[f]);
@@ -434,6 +524,123 @@ function drawLane(p: KernelPlan, l: number, t: number, dailyCost: Float64Array, 
   }
   p.laneAct[l] = act;
   p.laneUntil[l] = until;
+}
+
+/** Brings every lane's cache up to day t (lanes with nothing to draw lately have none); returns the first day one runs out. */
+function refreshLaneCache(p: KernelPlan, l0: number, l1: number, t: number): number {
+  const until = p.laneUntil;
+  let first = NEVER;
+  for (let l = l0; l < l1; l++) {
+    if (until[l] <= t) cacheLane(p, l, t);
+    first = Math.min(first, until[l]);
+  }
+  return first;
+}
+
+/**
+ * Days t0..end-1, over which no lane's cache runs out and nothing expires, in bulk: each part is
+ * drawn by the lanes whose first usable step it is, in lane order, for as long as every lane's
+ * day fits in what the part still holds (exactly what runDay does day by day). Returns the first
+ * day on which one does not fit (or `end`): that day goes through runDay. Two passes: find that
+ * day (reading only), then take the days before it.
+ */
+function runStretch(p: KernelPlan, l0: number, l1: number, t0: number, end: number, dailyCost: Float64Array, ws: number, ts: number, overage: Float64Array): number {
+  const { laneStart, laneMember, laneAct, laneShare, shareEnd, shareLeft, stepPart, part } = p;
+  let stop = end;
+  for (let l = l0; l < l1 && stop > t0; l++) {
+    shareEnd[l] = -1;
+    const n = partSharers(p, l0, l1, l, laneShare);
+    if (n > 0) stop = shareEnd[l] = drawPart(p, laneShare, n, t0, stop, dailyCost, ws, ts);
+  }
+  if (stop === t0) return t0;
+  for (let l = l0; l < l1; l++) {
+    if (laneAct[l] < 0) {
+      for (let m = laneStart[l]; m < laneStart[l + 1]; m++) {
+        const w = laneMember[m];
+        let sum = 0;
+        for (let d = t0; d < stop; d++) {
+          const x = dailyCost[w * ws + d * ts];
+          if (x > 0) sum += x;
+        }
+        overage[w] += sum;
+      }
+      continue;
+    }
+    const n = partSharers(p, l0, l1, l, laneShare);
+    if (n === 0) continue;
+    // a part read past the stop (a later part stopped sooner) is read again up to it
+    if (shareEnd[l] !== stop) drawPart(p, laneShare, n, t0, stop, dailyCost, ws, ts);
+    part[stepPart[laneAct[l]]] = shareLeft[l];
+  }
+  return stop;
+}
+
+/**
+ * The lanes drawing the part of lane l's first usable step, in lane order, into `into`; 0 when
+ * lane l has none or an earlier lane draws the same part (it was taken with that lane).
+ */
+function partSharers(p: KernelPlan, l0: number, l1: number, l: number, into: Int32Array): number {
+  const { laneAct, stepPart } = p;
+  if (laneAct[l] < 0) return 0;
+  const k = stepPart[laneAct[l]];
+  for (let j = l0; j < l; j++) if (laneAct[j] >= 0 && stepPart[laneAct[j]] === k) return 0;
+  let n = 0;
+  for (let j = l; j < l1; j++) if (laneAct[j] >= 0 && stepPart[laneAct[j]] === k) into[n++] = j;
+  return n;
+}
+
+/**
+ * Reads one part's draws by the lanes lanes[0..n) over days t0..stop-1 while each lane's day
+ * fits; returns the first day one does not (or stop), what the part then holds in
+ * shareLeft[lanes[0]].
+ */
+function drawPart(p: KernelPlan, lanes: Int32Array, n: number, t0: number, stop: number, dailyCost: Float64Array, ws: number, ts: number): number {
+  const { laneStart, laneMember, laneAct, stepPart, part } = p;
+  const lead = lanes[0];
+  let rem = part[stepPart[laneAct[lead]]];
+  let d = t0;
+  const single = (l: number) => laneStart[l + 1] - laneStart[l] === 1;
+  if (n === 1 && single(lead)) {
+    // one lane of one workload, the usual case: a run down one row of costs
+    const row = laneMember[laneStart[lead]] * ws;
+    for (; d < stop; d++) {
+      const x = dailyCost[row + d * ts];
+      if (!(x > 0)) continue;
+      if (!(x < rem)) break;
+      rem -= x;
+    }
+  } else if (n === 2 && single(lead) && single(lanes[1])) {
+    // a workload with its own allocation drawing the pool after it, and the pool's lane
+    const row1 = laneMember[laneStart[lead]] * ws;
+    const row2 = laneMember[laneStart[lanes[1]]] * ws;
+    for (; d < stop; d++) {
+      const x1 = dailyCost[row1 + d * ts];
+      const x2 = dailyCost[row2 + d * ts];
+      if (x1 > 0) {
+        if (!(x1 < rem)) break;
+        if (x2 > 0 && !(x2 < rem - x1)) break;
+        rem -= x1;
+      } else if (x2 > 0 && !(x2 < rem)) break;
+      if (x2 > 0) rem -= x2;
+    }
+  } else {
+    days: for (; d < stop; d++) {
+      let left = rem;
+      for (let i = 0; i < n; i++) {
+        let total = 0;
+        for (let m = laneStart[lanes[i]]; m < laneStart[lanes[i] + 1]; m++) {
+          const x = dailyCost[laneMember[m] * ws + d * ts];
+          if (x > 0) total += x;
+        }
+        if (total === 0) continue;
+        if (!(total < left)) break days;
+        left -= total;
+      }
+      rem = left;
+    }
+  }
+  p.shareLeft[lead] = rem;
+  return d;
 }
 
 /**

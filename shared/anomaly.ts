@@ -206,6 +206,16 @@ function relativeMad(xs: number[], from: number, to: number, stride: number): nu
 
 /** Per-bucket baseline, scale and score; also feeds the incident timeline chart. */
 export function seasonalBaseline(series: SpendSeries, opts: SpikeOptions = {}): BaselineSeries {
+  return baselineOf(series, opts, false);
+}
+
+/**
+ * hotOnly: the spread (the costly part: a leave-one-out MAD over the window) is computed only
+ * where the point could score at or above the threshold. The scale is never below the floors,
+ * so a point under base + threshold × floor cannot; its scale and score are left null. Spike
+ * detection needs nothing else, and gets exactly the spikes the full computation gives.
+ */
+function baselineOf(series: SpendSeries, opts: SpikeOptions, hotOnly: boolean): BaselineSeries {
   const o = defaults(series.granularity, opts);
   const d = densify(series.granularity, series.buckets, [series.values]);
   const xs = d.values[0];
@@ -223,6 +233,12 @@ export function seasonalBaseline(series: SpendSeries, opts: SpikeOptions = {}): 
     }
     const slot = scratch(0, slotCount(i, from, stride));
     const base = Math.round(medianOf(slot, slotValues(xs, i, from, stride, slot)));
+    if (hotOnly && o.threshold > 0 && xs[i] - base < o.threshold * Math.max(o.floorMicros, o.relativeFloor * Math.abs(base))) {
+      out.baseline.push(base);
+      out.scale.push(null);
+      out.score.push(null);
+      continue;
+    }
     // The spread comes from the window before the current block, so it excludes the point too.
     const block = i - (i % every);
     const key = `${stride}:${block}`;
@@ -239,7 +255,7 @@ export function seasonalBaseline(series: SpendSeries, opts: SpikeOptions = {}): 
 /** Runs of consecutive buckets scoring at or above the threshold, each one spike. */
 export function detectSpikes(series: SpendSeries, opts: SpikeOptions = {}): Spike[] {
   const o = defaults(series.granularity, opts);
-  const b = seasonalBaseline(series, opts);
+  const b = baselineOf(series, opts, true);
   const spikes: Spike[] = [];
   let runStart = -1;
   for (let i = 0; i <= b.buckets.length; i++) {

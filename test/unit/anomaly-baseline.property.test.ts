@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { seasonalBaseline, type Granularity } from '../../shared/anomaly';
+import { detectSpikes, seasonalBaseline, type Granularity } from '../../shared/anomaly';
 import { isoDay, isoInstant } from '../../shared/dates';
 
 /**
@@ -78,4 +78,38 @@ describe('seasonalBaseline equals its definition', () => {
       );
     });
   }
+});
+
+describe('detectSpikes equals the runs of the full baseline', () => {
+  it('computing the spread only where a point could be hot finds the same spikes', () => {
+    const level = fc.integer({ min: 0, max: 40 }).map((x) => x * 1_000_000);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(level, fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 9 })), { minLength: 30, maxLength: 150, size: 'max' }), (points) => {
+        // a level with noise, and now and then a burst of up to 30× the level
+        const xs = points.map(([l, burst, noise]) => (burst > 27 ? l * burst : l) + noise * 100_000);
+        const start = Date.UTC(2026, 0, 1);
+        const buckets = xs.map((_, i) => isoDay(start + i * 86_400_000));
+        const full = seasonalBaseline({ key: 'k', buckets, values: xs, granularity: 'day' });
+        const runs: { start: string; end: string; excess: number; score: number }[] = [];
+        let first = -1;
+        for (let i = 0; i <= xs.length; i++) {
+          const hot = i < xs.length && (full.score[i] ?? -Infinity) >= 4;
+          if (hot && first < 0) first = i;
+          if (!hot && first >= 0) {
+            let excess = 0;
+            let score = -Infinity;
+            for (let j = first; j < i; j++) {
+              excess += xs[j] - (full.baseline[j] ?? 0);
+              score = Math.max(score, full.score[j]!);
+            }
+            if (excess >= 1_000_000) runs.push({ start: buckets[first], end: buckets[i - 1], excess, score });
+            first = -1;
+          }
+        }
+        const got = detectSpikes({ key: 'k', buckets, values: xs, granularity: 'day' }).map((x) => ({ start: x.start, end: x.end, excess: x.excessMicros, score: x.score }));
+        expect(got).toEqual(runs);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

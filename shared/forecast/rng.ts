@@ -139,25 +139,27 @@ function logUniform(bits: number): number {
   return LOG_TABLE[i] + (x - i) * (LOG_TABLE[i + 1] - LOG_TABLE[i]) - (lz + 1) * Math.LN2;
 }
 
-/** 32-bit mix of a seed (number or string) into four state words, via splitmix32. */
-function seedState(seed: number | string): [number, number, number, number] {
-  let h: number;
-  if (typeof seed === 'string') {
-    h = 0x811c9dc5;
-    for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
-  } else {
-    // fold in the high part so 2^32 + 1 and 1 differ
-    h = (seed | 0) ^ Math.floor(seed / 4294967296);
-  }
-  const out: [number, number, number, number] = [0, 0, 0, 0];
+/** 32 bits of a seed (number or string). */
+function seedHash(seed: number | string): number {
+  if (typeof seed !== 'string') return (seed | 0) ^ Math.floor(seed / 4294967296); // fold in the high part so 2^32 + 1 and 1 differ
+  let h = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** splitmix32's output function. */
+function mix32(z: number): number {
+  z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+  z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+  return z ^ (z >>> 15);
+}
+
+/** Four state words from 32 bits of seed, via splitmix32. */
+function seedState(h: number, out: Int32Array): void {
   for (let i = 0; i < 4; i++) {
     h = (h + 0x9e3779b9) | 0;
-    let z = h;
-    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    out[i] = z ^ (z >>> 15);
+    out[i] = mix32(h);
   }
-  return out;
 }
 
 export class Rng {
@@ -171,9 +173,27 @@ export class Rng {
   private fixBits = new Int32Array(0);
 
   constructor(seed: number | string = 1) {
-    this.s.set(seedState(seed));
+    seedState(seedHash(seed), this.s);
     for (let i = 0; i < 12; i++) this.nextInt32(); // warm up away from the seed
   }
+
+  /**
+   * Restarts on stream `stream` of `seed`: its own sequence, the same wherever and in whatever
+   * order it is drawn (the simulation gives each path the stream of its index, so a run split
+   * over threads draws exactly what one thread would). The seed's hash is kept between calls.
+   */
+  reseed(seed: number | string, stream: number): void {
+    if (seed !== this.streamSeed) {
+      this.streamSeed = seed;
+      this.streamHash[0] = seedHash(seed);
+    }
+    seedState(this.streamHash[0] ^ mix32((stream + 0x6a09e667) | 0), this.s);
+    for (let i = 0; i < 12; i++) this.nextInt32();
+  }
+
+  private streamSeed: number | string | undefined = undefined;
+  /** the seed's hash (an Int32Array for the reason `s` is one) */
+  private readonly streamHash = new Int32Array(1);
 
   /** The next raw 32 bits as a signed int32. */
   nextInt32(): number {

@@ -163,32 +163,24 @@ export class PathRunner {
   private readonly needBalances: boolean;
   private readonly dryScratch: Int32Array;
   private readonly accountHasDemand: Uint8Array;
-  // per path results, [path * n + i]
-  readonly blockDry: Int32Array;
-  readonly blockWaste: Float64Array;
-  readonly blockRemaining: Float64Array;
-  readonly accountDry: Int32Array;
-  readonly accountWaste: Float64Array;
-  readonly accountOverage: Float64Array;
-  readonly accountRemaining: Float64Array;
-  readonly workloadSpend: Float64Array;
-  readonly workloadOverage: Float64Array;
-  /** fan samples, [(series * H + d) * fanPaths + path] */
-  readonly fanBlocks: Float32Array;
-  readonly fanAccounts: Float32Array;
+  /** the paths this runner books: from..to-1, and of them the fan paths (the first fanPaths overall) */
+  readonly from: number;
+  readonly to: number;
+  readonly batch: PathBatch;
 
   constructor(
     private readonly shape: PathShape,
     private readonly s: Sampler,
     private readonly g: Grouping,
     private readonly c: CompiledDrawdown,
+    from = 0,
+    to = shape.paths,
   ) {
     const H = (this.H = shape.horizon);
     const nW = (this.nW = s.nW);
     const nG = (this.nG = g.nG);
     const nB = (this.nB = c.nBlocks);
     const nA = (this.nA = shape.accountBlocks.length);
-    const P = shape.paths;
     this.cost = new Float64Array(H * nW);
     this.groupCost = new Float64Array(H * nG);
     this.z = new Float64Array(H * nW);
@@ -206,17 +198,26 @@ export class PathRunner {
     this.dryScratch = new Int32Array(2 * nB + 1);
     this.accountHasDemand = new Uint8Array(nA);
     for (const a of shape.workloadAccount) this.accountHasDemand[a] = 1;
-    this.blockDry = new Int32Array(P * nB);
-    this.blockWaste = new Float64Array(P * nB);
-    this.blockRemaining = new Float64Array(nB);
-    this.accountDry = new Int32Array(P * nA);
-    this.accountWaste = new Float64Array(P * nA);
-    this.accountOverage = new Float64Array(P * nA);
-    this.accountRemaining = new Float64Array(nA);
-    this.workloadSpend = new Float64Array(P * nW);
-    this.workloadOverage = new Float64Array(P * nW);
-    this.fanBlocks = new Float32Array(shape.fanPaths * H * nB);
-    this.fanAccounts = new Float32Array(shape.fanPaths * H * nA);
+    this.from = from;
+    this.to = to;
+    const n = to - from;
+    const nf = Math.max(0, Math.min(to, shape.fanPaths) - from);
+    this.batch = {
+      from,
+      to,
+      fanPaths: nf,
+      blockDry: new Int32Array(n * nB),
+      blockWaste: new Float64Array(n * nB),
+      blockRemaining: new Float64Array(n * nB),
+      accountDry: new Int32Array(n * nA),
+      accountWaste: new Float64Array(n * nA),
+      accountOverage: new Float64Array(n * nA),
+      accountRemaining: new Float64Array(n * nA),
+      workloadSpend: new Float64Array(n * nW),
+      workloadOverage: new Float64Array(n * nW),
+      fanBlocks: new Float32Array(nf * H * nB),
+      fanAccounts: new Float32Array(nf * H * nA),
+    };
   }
 
   path(p: number, rng: Rng): void {
@@ -419,23 +420,26 @@ export class PathRunner {
 
   /** Records one path's outcome. */
   private book(p: number, o: KernelOut): void {
-    const { nB, nA, nW, H } = this;
+    const { nB, nA, nW, H, batch } = this;
     const { facts, accountBlocks, workloadAccount } = this.shape;
+    const i = p - this.from;
     for (let b = 0; b < nB; b++) {
-      this.blockDry[p * nB + b] = o.depletionDay[b];
-      this.blockWaste[p * nB + b] = o.expired[b];
-      this.blockRemaining[b] += o.remaining[b];
+      batch.blockDry[i * nB + b] = o.depletionDay[b];
+      batch.blockWaste[i * nB + b] = o.expired[b];
+      batch.blockRemaining[i * nB + b] = o.remaining[b];
     }
     for (let a = 0; a < nA; a++) {
       const blocks = accountBlocks[a];
       // an account nothing draws on never runs dry, however its blocks expire
-      this.accountDry[p * nA + a] = this.accountHasDemand[a] ? accountDryDay(blocks, facts, o.depletionDay, H, this.dryScratch) : -1;
+      batch.accountDry[i * nA + a] = this.accountHasDemand[a] ? accountDryDay(blocks, facts, o.depletionDay, H, this.dryScratch) : -1;
       let waste = 0;
+      let remaining = 0;
       for (const b of blocks) {
         waste += o.expired[b];
-        this.accountRemaining[a] += o.remaining[b];
+        remaining += o.remaining[b];
       }
-      this.accountWaste[p * nA + a] = waste;
+      batch.accountWaste[i * nA + a] = waste;
+      batch.accountRemaining[i * nA + a] = remaining;
     }
     for (let g = 0; g < this.nG; g++) {
       const over = o.overage[g];
@@ -445,24 +449,48 @@ export class PathRunner {
       for (const w of members) {
         // exact for a workload in a group of its own; a pooled group's overage is split by spend
         const share = members.length === 1 ? over : groupSpend > 0 ? (over * this.spend[w]) / groupSpend : over / members.length;
-        this.workloadOverage[p * nW + w] = share;
-        this.accountOverage[p * nA + workloadAccount[w]] += share;
+        batch.workloadOverage[i * nW + w] = share;
+        batch.accountOverage[i * nA + workloadAccount[w]] += share;
       }
     }
-    for (let w = 0; w < nW; w++) this.workloadSpend[p * nW + w] = this.spend[w];
-    if (p < this.shape.fanPaths) this.bookFan(p, o.balanceByDay!);
+    for (let w = 0; w < nW; w++) batch.workloadSpend[i * nW + w] = this.spend[w];
+    if (p < this.shape.fanPaths) this.bookFan(i, o.balanceByDay!);
   }
 
-  private bookFan(p: number, bal: Float64Array): void {
+  private bookFan(i: number, bal: Float64Array): void {
     const { nB, nA, H } = this;
-    const { fanPaths, accountBlocks } = this.shape;
+    const { accountBlocks } = this.shape;
+    const { fanPaths: nf, fanBlocks, fanAccounts } = this.batch;
     for (let d = 0; d < H; d++) {
-      for (let b = 0; b < nB; b++) this.fanBlocks[(b * H + d) * fanPaths + p] = bal[d * nB + b];
+      for (let b = 0; b < nB; b++) fanBlocks[(b * H + d) * nf + i] = bal[d * nB + b];
       for (let a = 0; a < nA; a++) {
         let sum = 0;
         for (const b of accountBlocks[a]) sum += bal[d * nB + b];
-        this.fanAccounts[(a * H + d) * fanPaths + p] = sum;
+        fanAccounts[(a * H + d) * nf + i] = sum;
       }
     }
   }
+}
+
+/**
+ * What a run of paths from..to-1 leaves for the aggregation: per path [(path − from) * n + i]
+ * (blocks, accounts, workloads), and the fan samples of its fanPaths fan paths,
+ * [(series * H + d) * fanPaths + path − from]. Typed arrays only, so a worker thread can hand
+ * one over without copying.
+ */
+export interface PathBatch {
+  from: number;
+  to: number;
+  fanPaths: number;
+  blockDry: Int32Array;
+  blockWaste: Float64Array;
+  blockRemaining: Float64Array;
+  accountDry: Int32Array;
+  accountWaste: Float64Array;
+  accountOverage: Float64Array;
+  accountRemaining: Float64Array;
+  workloadSpend: Float64Array;
+  workloadOverage: Float64Array;
+  fanBlocks: Float32Array;
+  fanAccounts: Float32Array;
 }

@@ -7,17 +7,17 @@
  * and workload. Deterministic for a seed; the inner loop works on typed arrays allocated once.
  */
 import { addDays, daysBetween } from '../dates';
-import { compileDrawdown } from '../drawdown-kernel';
+import { compileDrawdown, type CompiledDrawdown } from '../drawdown-kernel';
 import type { DrawdownAllocation, DrawdownBlock } from '../drawdown';
 import { effectiveExpiryDay, dayNumber, groupKey } from '../drawdown';
 import { fitModel, planPath, type ModelOptions, type WorkloadModel } from './model';
 import { Rng } from './rng';
 import type { ModelPrice, Scenario, TokenMix } from './scenario';
 import { compileScenario, type CompiledScenario } from './scenario-compile';
-import { PathRunner, type AccountRule, type Grouping, type PathShape, type Sampler, type SimulationProfile } from './simulate-path';
+import { PathRunner, type AccountRule, type Grouping, type PathBatch, type PathShape, type Sampler, type SimulationProfile } from './simulate-path';
 import { depletionStats, fanQuantiles, spread, type BlockFacts, type DepletionStats, type Fan } from './simulate-stats';
 
-export { tableExp, type SimulationProfile } from './simulate-path';
+export { tableExp, type PathBatch, type SimulationProfile } from './simulate-path';
 
 export interface SimWorkload {
   /** null: the unattributed share of an account's usage */
@@ -126,12 +126,28 @@ export class SimulationCancelled extends Error {
 }
 
 export function simulate(input: SimulationInput): SimulationResult {
+  const prep = prepareSimulation(input);
+  const batch = runPaths(prep, 0, prep.input.paths);
+  return assembleSimulation(prep, [batch]);
+}
+
+/** A run's fitted models, compiled scenario and kernel, and the sampler: what every batch of its paths shares. */
+export interface PreparedSimulation {
+  input: SimulationInput;
+  models: WorkloadModel[];
+  sc: CompiledScenario;
+  shape: PathShape;
+  sampler: Sampler;
+  grouping: Grouping;
+  compiled: CompiledDrawdown;
+  startedAt: number;
+}
+
+export function prepareSimulation(input: SimulationInput): PreparedSimulation {
   validate(input);
   if (input.deterministic) input = { ...input, paths: 1, fanPaths: 1 };
-  const prof = input.profile;
-  const tStart = prof?.now() ?? 0;
+  const startedAt = input.profile?.now() ?? 0;
   const H = input.horizonDays;
-  const P = input.paths;
   const models = input.workloads.map((w) => w.model ?? fitModel(w.history, w.historyDays, w.excludedDays, input.modelOptions));
   const sc = compileScenario(input.scenario, {
     startDay: input.startDay,
@@ -158,23 +174,101 @@ export function simulate(input: SimulationInput): SimulationResult {
     sc.initialRemaining,
     sc.initialAllocationLeft,
   );
-  const shape = pathShape(input, sc);
-  const run = new PathRunner(shape, sampler, grouping, compiled);
+  return { input, models, sc, shape: pathShape(input, sc), sampler, grouping, compiled, startedAt };
+}
+
+/**
+ * Paths from..to-1 of a run. Path p draws from stream p of the seed (Rng.reseed), so any split
+ * of the paths into batches, on any threads, gives the same numbers as one batch of all of them.
+ * Progress counts this batch's paths.
+ */
+export function simulatePaths(input: SimulationInput, from: number, to: number): PathBatch {
+  return runPaths(prepareSimulation(input), from, to);
+}
+
+function runPaths(prep: PreparedSimulation, from: number, to: number): PathBatch {
+  const { input, shape, sampler, grouping, compiled } = prep;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > input.paths || from >= to) throw new RangeError(`paths ${from}..${to} are not within 0..${input.paths}`);
+  const prof = input.profile;
+  const run = new PathRunner(shape, sampler, grouping, compiled, from, to);
   const rng = new Rng(input.seed);
-  const step = Math.max(1, Math.floor(P / 100));
-  if (prof) Object.assign(prof.into, { sampleMs: 0, kernelMs: 0, bookMs: 0, setupMs: prof.now() - tStart, aggregateMs: 0, kernelGroups: grouping.nG });
-  for (let p = 0; p < P; p++) {
+  const n = to - from;
+  const step = Math.max(1, Math.floor(n / 100));
+  if (prof) Object.assign(prof.into, { sampleMs: 0, kernelMs: 0, bookMs: 0, setupMs: prof.now() - prep.startedAt, aggregateMs: 0, kernelGroups: grouping.nG });
+  for (let p = from; p < to; p++) {
+    rng.reseed(input.seed, p);
     if (prof) run.profiledPath(p, rng, prof.into, prof.now);
     else run.path(p, rng);
-    if ((p + 1) % step === 0 || p + 1 === P) {
-      input.onProgress?.(p + 1, P);
-      if (input.shouldCancel?.() && p + 1 < P) throw new SimulationCancelled(p + 1);
+    const done = p + 1 - from;
+    if (done % step === 0 || done === n) {
+      input.onProgress?.(done, n);
+      if (input.shouldCancel?.() && done < n) throw new SimulationCancelled(done);
     }
   }
+  return run.batch;
+}
+
+/** The result from batches that together hold every path of the run, in any order. */
+export function assembleSimulation(prep: PreparedSimulation, batches: PathBatch[]): SimulationResult {
+  const prof = prep.input.profile;
   const tAggregate = prof?.now() ?? 0;
-  const result = assemble(input, sc, shape, run, models);
+  const result = assemble(prep, mergeBatches(prep, batches));
   if (prof) prof.into.aggregateMs = prof.now() - tAggregate;
   return result;
+}
+
+/** One batch of paths 0..P-1 from batches covering them. */
+function mergeBatches(prep: PreparedSimulation, batches: PathBatch[]): PathBatch {
+  const P = prep.input.paths;
+  const sorted = [...batches].sort((a, b) => a.from - b.from);
+  let next = 0;
+  for (const b of sorted) {
+    if (b.from !== next) throw new RangeError(`the batches do not cover paths ${next}..${b.from - 1}`);
+    next = b.to;
+  }
+  if (next !== P) throw new RangeError(`the batches stop at path ${next} of ${P}`);
+  if (sorted.length === 1) return sorted[0];
+  const H = prep.input.horizonDays;
+  const joined = <T extends Int32Array | Float64Array>(pick: (b: PathBatch) => T, make: (n: number) => T): T => {
+    const out = make(sorted.reduce((n, b) => n + pick(b).length, 0));
+    let at = 0;
+    for (const b of sorted) {
+      out.set(pick(b), at);
+      at += pick(b).length;
+    }
+    return out;
+  };
+  const f64 = (n: number) => new Float64Array(n);
+  const fanPaths = sorted.reduce((n, b) => n + b.fanPaths, 0);
+  // fan samples are [(series * H + d) * fanPaths + path]: interleave the batches' runs per series and day
+  const fan = (pick: (b: PathBatch) => Float32Array, series: number) => {
+    const out = new Float32Array(series * H * fanPaths);
+    let offset = 0;
+    for (const b of sorted) {
+      const src = pick(b);
+      for (let r = 0; r < series * H; r++) for (let j = 0; j < b.fanPaths; j++) out[r * fanPaths + offset + j] = src[r * b.fanPaths + j];
+      offset += b.fanPaths;
+    }
+    return out;
+  };
+  const nB = prep.sc.blocks.length;
+  const nA = prep.shape.accountBlocks.length;
+  return {
+    from: 0,
+    to: P,
+    fanPaths,
+    blockDry: joined((b) => b.blockDry, (n) => new Int32Array(n)),
+    blockWaste: joined((b) => b.blockWaste, f64),
+    blockRemaining: joined((b) => b.blockRemaining, f64),
+    accountDry: joined((b) => b.accountDry, (n) => new Int32Array(n)),
+    accountWaste: joined((b) => b.accountWaste, f64),
+    accountOverage: joined((b) => b.accountOverage, f64),
+    accountRemaining: joined((b) => b.accountRemaining, f64),
+    workloadSpend: joined((b) => b.workloadSpend, f64),
+    workloadOverage: joined((b) => b.workloadOverage, f64),
+    fanBlocks: fan((b) => b.fanBlocks, nB),
+    fanAccounts: fan((b) => b.fanAccounts, nA),
+  };
 }
 
 function validate(input: SimulationInput): void {
@@ -283,20 +377,30 @@ function accountsOf(sc: CompiledScenario): number[] {
   return [...new Set([...sc.blocks.map((b) => b.accountId), ...sc.workloads.map((w) => w.accountId)])].sort((a, b) => a - b);
 }
 
-function assemble(input: SimulationInput, sc: CompiledScenario, shape: PathShape, run: PathRunner, models: WorkloadModel[]): SimulationResult {
-  const { H, nB, nA, nW } = run;
+function assemble(prep: PreparedSimulation, run: PathBatch): SimulationResult {
+  const { input, sc, shape, models } = prep;
+  const H = input.horizonDays;
+  const nB = sc.blocks.length;
+  const nA = shape.accountBlocks.length;
+  const nW = sc.workloads.length;
   const P = input.paths;
   const scratchF = new Float64Array(P);
   const renewalOf = (accountId: number) => nextRenewal(input.renewals ?? [], accountId, input.startDay);
   const inputIds = new Set(input.blocks.map((b) => b.id));
-  const stats = (dry: Int32Array, n: number, i: number, expiry: number, accountId: number, waste: Float64Array, remaining: number) =>
-    depletionStats(input.startDay, H, dry, n, i, P, expiry, renewalOf(accountId), waste, remaining, scratchF);
+  // summed in path order, so the mean is the same however the paths were split
+  const total = (values: Float64Array, n: number, i: number) => {
+    let sum = 0;
+    for (let p = 0; p < P; p++) sum += values[p * n + i];
+    return sum;
+  };
+  const stats = (dry: Int32Array, n: number, i: number, expiry: number, accountId: number, waste: Float64Array, remaining: Float64Array) =>
+    depletionStats(input.startDay, H, dry, n, i, P, expiry, renewalOf(accountId), waste, total(remaining, n, i), scratchF);
   const blocks: BlockForecast[] = sc.blocks.map((b, i) => ({
     blockId: b.id,
     accountId: b.accountId,
     expiresOn: b.expiresOn,
     isTopUp: !inputIds.has(b.id),
-    ...stats(run.blockDry, nB, i, shape.facts.expiry[i], b.accountId, run.blockWaste, run.blockRemaining[i]),
+    ...stats(run.blockDry, nB, i, shape.facts.expiry[i], b.accountId, run.blockWaste, run.blockRemaining),
     fan: fanQuantiles(run.fanBlocks, i, H, shape.fanPaths),
   }));
   const accounts: AccountForecast[] = accountsOf(sc).map((accountId, a) => {
@@ -307,7 +411,7 @@ function assemble(input: SimulationInput, sc: CompiledScenario, shape: PathShape
     return {
       accountId,
       blockIds: ids.map((b) => sc.blocks[b].id),
-      ...stats(run.accountDry, nA, a, held < 0 ? H : held, accountId, run.accountWaste, run.accountRemaining[a]),
+      ...stats(run.accountDry, nA, a, held < 0 ? H : held, accountId, run.accountWaste, run.accountRemaining),
       expectedOverageMicros: overage.mean,
       p90OverageMicros: overage.p90,
       probOverage: overage.probPositive,

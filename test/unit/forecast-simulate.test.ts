@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../shared/dates';
 import { runDrawdown, type DrawdownBlock } from '../../shared/drawdown';
-import { simulate, SimulationCancelled, type SimulationInput, type SimWorkload } from '../../shared/forecast/simulate';
+import { assembleSimulation, prepareSimulation, simulate, simulatePaths, SimulationCancelled, type SimulationInput, type SimWorkload } from '../../shared/forecast/simulate';
 import { syntheticSeries } from '../../shared/forecast/synthetic';
 
 const M = 1_000_000;
@@ -37,6 +37,15 @@ describe('simulate', () => {
     const c = simulate(base({ seed: 100 }));
     expect(b).toEqual(a);
     expect(c.blocks.map((x) => x.expectedWasteMicros)).not.toEqual(a.blocks.map((x) => x.expectedWasteMicros));
+  });
+
+  it('gives the same result however the paths are split into batches (as over worker threads)', () => {
+    const input = base({ paths: 300, fanPaths: 40 });
+    const whole = simulate(input);
+    // fan paths split between the batches, batches handed over out of order
+    const parts = [simulatePaths(input, 200, 300), simulatePaths(input, 0, 25), simulatePaths(input, 25, 200)];
+    expect(assembleSimulation(prepareSimulation(input), parts)).toEqual(whole);
+    expect(() => assembleSimulation(prepareSimulation(input), parts.slice(1))).toThrow(RangeError);
   });
 
   it('reports quantiles in order, probabilities in range and fans per day', () => {

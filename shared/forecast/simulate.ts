@@ -127,7 +127,7 @@ export class SimulationCancelled extends Error {
 
 export function simulate(input: SimulationInput): SimulationResult {
   const prep = prepareSimulation(input);
-  const batch = runPaths(prep, 0, prep.input.paths);
+  const batch = runSimulationPaths(prep, 0, prep.input.paths);
   return assembleSimulation(prep, [batch]);
 }
 
@@ -183,10 +183,11 @@ export function prepareSimulation(input: SimulationInput): PreparedSimulation {
  * Progress counts this batch's paths.
  */
 export function simulatePaths(input: SimulationInput, from: number, to: number): PathBatch {
-  return runPaths(prepareSimulation(input), from, to);
+  return runSimulationPaths(prepareSimulation(input), from, to);
 }
 
-function runPaths(prep: PreparedSimulation, from: number, to: number): PathBatch {
+/** simulatePaths on a run already prepared (progress and cancel hooks of prep.input). */
+export function runSimulationPaths(prep: PreparedSimulation, from: number, to: number): PathBatch {
   const { input, shape, sampler, grouping, compiled } = prep;
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > input.paths || from >= to) throw new RangeError(`paths ${from}..${to} are not within 0..${input.paths}`);
   const prof = input.profile;

@@ -144,14 +144,14 @@ describe('scenario-run', () => {
     expect(done.state).toBe('cancelled');
   });
 
-  it('runs in a worker thread when the bundled worker is there, with the same numbers as inline', async () => {
+  it('runs in worker threads when the bundled worker is there (paths shared by two), with the same numbers as inline', async () => {
     const dir = tempDir();
     await build({
       entryPoints: { 'simulate-worker': path.resolve(__dirname, '../../electron/engine/services/simulate-worker.ts') },
       bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir: dir, outExtension: { '.js': '.cjs' },
       external: ['better-sqlite3', 'electron'], logLevel: 'warning',
     });
-    const args = { paths: 300, horizonDays: 200, seed: 9, scenarios: [{ name: 'surge', levers: [LEVERS[1]] }] };
+    const args = { paths: 600, horizonDays: 200, seed: 9, scenarios: [{ name: 'surge', levers: [LEVERS[1]] }] };
     const inline = await runJob(args);
     process.env.DRAWDOWN_SIMULATE_WORKER = path.join(dir, 'simulate-worker.cjs');
     try {

@@ -6,7 +6,8 @@
  */
 import type { EngineContext } from '../context';
 import { loadForecastBase, type ForecastBase } from './forecast-input';
-import { simulate, type SimulationResult, type SimWorkload } from '../../../shared/forecast/simulate';
+import { simulate, type SimulationInput, type SimulationResult, type SimWorkload } from '../../../shared/forecast/simulate';
+import { simulateSplit, type PathHelpers } from './simulate-split';
 import { fitModel } from '../../../shared/forecast/model';
 import type { LeverOf, ModelPrice, Scenario } from '../../../shared/forecast/scenario';
 import { findPrice } from '../../../shared/catalog';
@@ -75,8 +76,17 @@ export interface RunSpec {
 
 /** One simulation over the base: the baseline when spec.scenario is absent. */
 export function runOutlook(base: ForecastBase, s: ForecastSettings, workloads: SimWorkload[], spec: RunSpec, hooks: RunHooks = {}): Outlook {
+  return toOutlook(base, simulate(simulationInput(base, s, workloads, spec, hooks)), spec);
+}
+
+/** runOutlook with the paths shared between this thread and the helper threads (see simulate-split.ts). */
+export async function runOutlookSplit(base: ForecastBase, s: ForecastSettings, workloads: SimWorkload[], spec: RunSpec, hooks: RunHooks, helpers: PathHelpers | null): Promise<Outlook> {
+  return toOutlook(base, await simulateSplit(simulationInput(base, s, workloads, spec, hooks), helpers), spec);
+}
+
+function simulationInput(base: ForecastBase, s: ForecastSettings, workloads: SimWorkload[], spec: RunSpec, hooks: RunHooks): SimulationInput {
   const scenario = spec.scenario;
-  const r = simulate({
+  return {
     blocks: base.blocks,
     allocations: base.allocations,
     workloads,
@@ -94,8 +104,7 @@ export function runOutlook(base: ForecastBase, s: ForecastSettings, workloads: S
     deterministic: s.deterministic,
     onProgress: hooks.onProgress,
     shouldCancel: hooks.shouldCancel,
-  });
-  return toOutlook(base, r, spec);
+  };
 }
 
 function toOutlook(base: ForecastBase, r: SimulationResult, spec: RunSpec): Outlook {

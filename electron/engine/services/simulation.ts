@@ -1,7 +1,8 @@
 /**
  * scenario-run: the baseline and up to four scenarios simulated from one ForecastBase, as a job
  * whose progress counts simulated paths. Off the calling thread when the bundled worker
- * (simulate-worker.cjs) is there; otherwise inline, where each run is synchronous (about 0.2 s
+ * (simulate-worker.cjs) is there, each run's paths shared with a second worker thread on a
+ * machine with two cores or more (simulate-split.ts); otherwise inline, where each run is synchronous (about 0.2 s
  * for 2,000 paths × 365 days on the demo) and the job yields to the event loop between runs so
  * the HTTP server and the Electron main loop keep answering job-get polls.
  */
@@ -15,7 +16,8 @@ import { scenarioFromJson, type Scenario } from '../../../shared/forecast/scenar
 import { daysBetween } from '../../../shared/dates';
 import type { AccountDelta, BlockDelta, Outlook, ScenarioOutlook, ScenarioRunResult, ForecastSettings } from '../../../shared/api/scenario-types';
 import { loadForecastBase, type ForecastBase } from './forecast-input';
-import { fittedWorkloads, runOutlook, settingsOf, type RunSpec, type SimulationArgs } from './forecast';
+import { fittedWorkloads, runOutlookSplit, settingsOf, type RunSpec, type SimulationArgs } from './forecast';
+import type { PathHelpers } from './simulate-split';
 import { createScenariosRepo } from '../repos/scenarios';
 import { NotFoundError, RefusedError } from '../errors';
 
@@ -97,8 +99,11 @@ function inWorker(file: string, data: SimulateWorkerData, h: JobHandle): Promise
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Runs the baseline and each scenario, yielding between runs; progress is in paths. */
-export async function runAll(base: ForecastBase, s: ForecastSettings, specs: RunSpec[], h?: Pick<JobHandle, 'progress' | 'signal'>): Promise<ScenarioRunResult> {
+/**
+ * Runs the baseline and each scenario, yielding between runs; progress is in paths. With
+ * helpers (the worker does this), each run's paths are shared with the helper threads.
+ */
+export async function runAll(base: ForecastBase, s: ForecastSettings, specs: RunSpec[], h?: Pick<JobHandle, 'progress' | 'signal'>, helpers: PathHelpers | null = null): Promise<ScenarioRunResult> {
   const t0 = performance.now();
   const workloads = fittedWorkloads(base);
   const outlooks: Outlook[] = [];
@@ -108,10 +113,17 @@ export async function runAll(base: ForecastBase, s: ForecastSettings, specs: Run
     if (h?.signal.aborted) throw cancelled();
     const done = i * s.paths;
     outlooks.push(
-      runOutlook(base, s, workloads, all[i], {
-        onProgress: (n) => h?.progress({ rows: done + n, bytes: done + n }),
-        shouldCancel: () => h?.signal.aborted ?? false,
-      }),
+      await runOutlookSplit(
+        base,
+        s,
+        workloads,
+        all[i],
+        {
+          onProgress: (n) => h?.progress({ rows: done + n, bytes: done + n }),
+          shouldCancel: () => h?.signal.aborted ?? false,
+        },
+        helpers,
+      ),
     );
   }
   const [baseline, ...rest] = outlooks;

@@ -52,6 +52,8 @@ export interface DepletionView {
   expectedWasteMicros: number;
   p90WasteMicros: number;
   expectedRemainingMicros: number;
+  /** paths per ISO week in which credit runs out (counts[i]: the week from weekStart + 7·i), and those where it does not within the horizon */
+  histogram: { weekStart: string; counts: number[]; notDepleted: number };
   fan: FanSeries;
 }
 

@@ -2,7 +2,7 @@
  * Per-path bookkeeping and the final aggregation of the Monte Carlo run: depletion dates as
  * quantiles, probabilities of running dry, expected waste and overage, fan charts.
  */
-import { addDays } from '../dates';
+import { addDays, weekday } from '../dates';
 
 const NEVER = 0x7fffffff;
 
@@ -64,6 +64,17 @@ export interface DepletionStats {
   p90WasteMicros: number;
   /** left at the end of the horizon, mean over paths */
   expectedRemainingMicros: number;
+  /** the distribution the quantiles come from: paths per ISO week of the day credit runs out */
+  histogram: DepletionHistogram;
+}
+
+/** Paths per ISO week (Monday to Sunday) in which credit runs out, and the paths where it does not within the horizon. */
+export interface DepletionHistogram {
+  /** the Monday of the week holding the first forecast day: counts[i] is the week from weekStart + 7·i */
+  weekStart: string;
+  /** one per week the horizon touches */
+  counts: number[];
+  notDepleted: number;
 }
 
 export interface Fan {
@@ -89,10 +100,13 @@ export function depletionStats(
   let nDry = 0;
   let beforeExpiry = 0;
   let beforeRenewal = 0;
+  const lead = weekday(startDay); // days of the first week before the start
+  const counts = new Array<number>(Math.ceil((lead + horizon) / 7)).fill(0);
   for (let p = 0; p < paths; p++) {
     const d = dry[p * stride + offset];
     scratchF[p] = d < 0 ? NEVER : d;
     if (d < 0) continue;
+    counts[Math.floor((lead + d) / 7)]++;
     nDry++;
     if (d < expiry) beforeExpiry++;
     if (renewal !== null && d < renewal) beforeRenewal++;
@@ -124,6 +138,7 @@ export function depletionStats(
     expectedWasteMicros: wasteSum / paths,
     p90WasteMicros: p90Waste,
     expectedRemainingMicros: remainingSum / paths,
+    histogram: { weekStart: addDays(startDay, -lead), counts, notDepleted: paths - nDry },
   };
 }
 

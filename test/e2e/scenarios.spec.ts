@@ -80,6 +80,11 @@ test('builds a scenario from levers, runs it against the baseline and sees the c
   await expect(comparison.getByRole('img', { name: 'Fan chart: Anthropic prepaid 2026-04, Baseline' })).toBeVisible();
   await expect(comparison.getByRole('img', { name: 'Fan chart: Anthropic prepaid 2026-04, Review bot on Opus' })).toBeVisible();
   await expect(comparison.getByRole('img', { name: /Depletion date distribution/ })).toBeVisible();
+  // the distribution itself: paths per week in which the block runs dry, baseline and scenario side by side
+  await expect(comparison.getByRole('heading', { name: 'Depletion dates of Anthropic prepaid 2026-04 by week' })).toBeVisible();
+  const histogram = comparison.getByRole('img', { name: /^Depletion dates by week of Anthropic prepaid 2026-04/ });
+  await expect(histogram).toBeVisible();
+  expect((await histogram.boundingBox())?.height).toBeGreaterThan(150);
   await expect(comparison.getByRole('img', { name: 'Expected waste and overage per run' })).toBeVisible();
   const deltas = page.getByRole('table', { name: 'Change against the baseline' });
   await expect(deltas.getByRole('row').filter({ hasText: 'Anthropic prepaid 2026-04' })).toContainText(/days? earlier/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../shared/dates';
+import { addDays, daysBetween, weekday } from '../../shared/dates';
 import { runDrawdown, type DrawdownBlock } from '../../shared/drawdown';
 import { assembleSimulation, prepareSimulation, simulate, simulatePaths, SimulationCancelled, type SimulationInput, type SimWorkload } from '../../shared/forecast/simulate';
 import { syntheticSeries } from '../../shared/forecast/synthetic';
@@ -73,6 +73,29 @@ describe('simulate', () => {
     expect(acct2.p50).toBeNull();
     expect(r.workloads.map((w) => w.workloadId)).toEqual([1, 2, 3, 4]);
     expect(r.workloads[0].model?.originDay).toBe(addDays(START, -1));
+  });
+
+  it('histograms the depletion dates per ISO week: counts add up to the paths and hold the quantiles', () => {
+    const r = simulate(base({ paths: 500 }));
+    for (const x of [...r.blocks, ...r.accounts]) {
+      const h = x.histogram;
+      expect(weekday(h.weekStart)).toBe(0);
+      expect(h.weekStart <= START && START < addDays(h.weekStart, 7)).toBe(true);
+      expect(addDays(h.weekStart, 7 * h.counts.length) > r.days.at(-1)!).toBe(true);
+      expect(h.counts.reduce((a, b) => a + b, 0) + h.notDepleted).toBe(r.paths);
+      expect(h.notDepleted).toBe(Math.round(r.paths * (1 - x.probDry)));
+      // the q-th date lies in the first week by which ceil(q · paths) paths have run dry
+      for (const [q, date] of [[0.1, x.p10], [0.5, x.p50], [0.9, x.p90]] as const) {
+        const rank = Math.ceil(q * r.paths);
+        let cum = 0;
+        const week = h.counts.findIndex((c) => (cum += c) >= rank);
+        if (date === null) expect(week).toBe(-1);
+        else expect(Math.floor(daysBetween(h.weekStart, date) / 7)).toBe(week);
+      }
+    }
+    // promotional block 1 runs dry within the horizon on most paths, block 3 on none
+    expect(r.blocks[0].histogram.counts.some((c) => c > 0)).toBe(true);
+    expect(r.blocks[2].histogram.notDepleted).toBe(r.paths);
   });
 
   it('matches runDrawdown on the median path', () => {

@@ -1,6 +1,6 @@
 import { Card } from '../ui';
 import type { FanSeries, Outlook, ScenarioRunResult } from '../../../../shared/api/scenario-types';
-import { DepletionChart, FanChart, WasteOverageChart, runColour } from './charts';
+import { DepletionChart, DepletionHistogramChart, FanChart, WasteOverageChart, runColour } from './charts';
 import { DeltaTable, OutcomeTable } from './DeltaTable';
 import { useScenariosStore } from './store';
 
@@ -99,6 +99,10 @@ export function Comparison({ result }: { result: ScenarioRunResult }) {
                 <h3>Waste and overage over the horizon</h3>
                 <WasteOverageChart runs={runs} />
               </div>
+            </div>
+            <div className="sc-charts">
+              <h3>Depletion dates of {current.name} by week</h3>
+              <DepletionHistogramChart runs={runs} blockId={current.id} name={current.name} />
             </div>
           </>
         ) : (

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { ChartConfiguration } from 'chart.js';
 import { ChartCanvas, PALETTE } from '../Chart';
 import type { BlockOutlook, FanSeries, Outlook } from '../../../../shared/api/scenario-types';
+import { addDays } from '../../../../shared/dates';
 
 /** Colour of a run: the baseline grey, scenarios from the palette. */
 export const runColour = (i: number) => (i === 0 ? '#475569' : PALETTE[(i - 1) % PALETTE.length]);
@@ -76,6 +77,47 @@ export function DepletionChart({ runs, blockId, days }: { runs: Outlook[]; block
     };
   }, [runs, blockId, days]);
   return <ChartCanvas config={config} label="Depletion date distribution per run: P10 to P50 and P50 to P90 of the day the block runs dry" height={60 + 34 * runs.length} />;
+}
+
+/**
+ * The depletion date distribution of one block itself: the share of paths running dry in each
+ * ISO week (the weeks from the first to the last any run has), then the share that does not
+ * within the horizon, one bar per run side by side.
+ */
+export function DepletionHistogramChart({ runs, blockId, name }: { runs: Outlook[]; blockId: number; name: string }) {
+  const config = useMemo<ChartConfiguration>(() => {
+    const hists = runs.map((r) => r.blocks.find((b) => b.blockId === blockId)?.histogram);
+    const weeks = Math.max(0, ...hists.map((h) => h?.counts.length ?? 0));
+    let first = weeks;
+    let last = -1;
+    for (const h of hists) h?.counts.forEach((c, i) => c > 0 && ((first = Math.min(first, i)), (last = Math.max(last, i))));
+    const start = hists.find((h) => h)?.weekStart;
+    const range = last < 0 || !start ? [] : Array.from({ length: last - first + 1 }, (_, k) => first + k);
+    const labels = [...range.map((i) => `Week of ${addDays(start!, 7 * i)}`), 'Not within the horizon'];
+    const total = (h: NonNullable<(typeof hists)[number]>) => h.counts.reduce((a, b) => a + b, 0) + h.notDepleted;
+    return {
+      type: 'bar',
+      data: {
+        labels,
+        datasets: runs.map((r, j) => {
+          const h = hists[j];
+          const share = (n: number) => (h ? (100 * n) / total(h) : null);
+          return { label: r.label, data: h ? [...range.map((i) => share(h.counts[i] ?? 0)), share(h.notDepleted)] : labels.map(() => null), backgroundColor: runColour(j), minBarLength: 0 };
+        }),
+      },
+      options: {
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 10 } },
+          tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${Number(c.parsed.y).toFixed(1)}% of paths` } },
+        },
+        scales: {
+          x: { ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8, callback: (v) => String(labels[Number(v)] ?? '').replace('Week of ', '') } },
+          y: { beginAtZero: true, title: { display: true, text: '% of paths' }, ticks: { callback: (v) => `${v}%` } },
+        },
+      },
+    };
+  }, [runs, blockId]);
+  return <ChartCanvas config={config} label={`Depletion dates by week of ${name}: share of paths in which it runs dry each week, and not within the horizon, per run`} height={240} />;
 }
 
 /** Expected credit expiring unused and expected overage (post-pay) per run, in the accounts' unit. */

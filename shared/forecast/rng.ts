@@ -195,6 +195,15 @@ export class Rng {
   /** the seed's hash (an Int32Array for the reason `s` is one) */
   private readonly streamHash = new Int32Array(1);
 
+  /** Copies the generator's state into `into` (four words), for restoreState to go back to. */
+  saveState(into: Int32Array): void {
+    into.set(this.s);
+  }
+
+  restoreState(from: Int32Array): void {
+    this.s.set(from);
+  }
+
   /** The next raw 32 bits as a signed int32. */
   nextInt32(): number {
     const s = this.s;

@@ -32,6 +32,17 @@ export function tableExp(x: number): number {
   return EXP_TABLE[(f + (EXP_OFFSET + 0.5)) | 0];
 }
 
+/** The longest horizon the simulation takes (20 years): a row fits ROW_Z and ROW_MEDIAN. */
+export const MAX_SIMULATION_DAYS = 7_320;
+/**
+ * The row costRow works on: its daily normals and median costs, copied in per row. Module
+ * constants rather than arguments: V8 then knows them when it compiles costRow and checks
+ * nothing about them per day (an argument array is checked again after every store the loop
+ * makes). One simulation at a time per thread uses them, and only within sample().
+ */
+const ROW_Z = new Float64Array(MAX_SIMULATION_DAYS);
+const ROW_MEDIAN = new Float64Array(MAX_SIMULATION_DAYS);
+
 /** Per-workload sampling parameters, one typed array per parameter. */
 export interface Sampler {
   nW: number;
@@ -95,15 +106,12 @@ export interface PathShape {
  * noise) and q = level shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with
  * the level into q = damping·q + k): cost = median · exp(u + q) · (spike that day ? size : 1),
  * added into out[at..at + days) (the workload's group row, or its own row); returns the row's
- * total. z and median are read from `from` on. The days run in stretches between spike days (no
- * test per day): each stretch ends on its spike day, whose cost is then scaled.
+ * total. The normals and medians are ROW_Z's and ROW_MEDIAN's. The days run in stretches between
+ * spike days (no test per day): each stretch ends on its spike day, whose cost is then scaled.
  * No clamp: an exponent beyond the table reads undefined, the total turns NaN and
  * PathRunner.redoPath takes over.
  */
 function costRow(
-  z: Float64Array,
-  median: Float64Array,
-  from: number,
   days: number,
   spikes: Int32Array,
   si: number,
@@ -118,6 +126,8 @@ function costRow(
   q: number,
 ): number {
   const table = EXP_TABLE;
+  const z = ROW_Z;
+  const median = ROW_MEDIAN;
   const rounding = EXP_OFFSET + 0.5;
   let total = 0;
   let d = 0;
@@ -126,9 +136,9 @@ function costRow(
     const end = spike < days ? spike + 1 : days;
     let c = 0;
     for (; d < end; d++) {
-      u = ph * u + a * z[from + d];
+      u = ph * u + a * z[d];
       q = damp * q + k;
-      c = median[from + d] * table[(u + q + rounding) | 0];
+      c = median[d] * table[(u + q + rounding) | 0];
       out[at + d] += c;
       total += c;
     }
@@ -149,7 +159,10 @@ export class PathRunner {
   private readonly cost: Float64Array;
   /** per kernel group, group-major (the kernel reads it 'workload-major'): [g * H + d] */
   private readonly groupCost: Float64Array;
-  private readonly z: Float64Array;
+  /** per workload, its row of the sampler's medians */
+  private readonly medianRows: Float64Array[];
+  /** the generator's state before the first row's normals (a redo draws them again) */
+  private readonly rngAtRows = new Int32Array(4);
   private readonly spend: Float64Array;
   /** per workload: H + 1 slots of spike days ended by H */
   private readonly spikeDays: Int32Array;
@@ -183,7 +196,8 @@ export class PathRunner {
     const nA = (this.nA = shape.accountBlocks.length);
     this.cost = new Float64Array(H * nW);
     this.groupCost = new Float64Array(H * nG);
-    this.z = new Float64Array(H * nW);
+    if (H > MAX_SIMULATION_DAYS) throw new RangeError(`the simulation takes at most ${MAX_SIMULATION_DAYS} days, got ${H}`);
+    this.medianRows = Array.from({ length: nW }, (_, w) => s.median.subarray(w * H, (w + 1) * H));
     this.spend = new Float64Array(nW);
     this.spikeDays = new Int32Array(nW * (H + 1));
     this.shock = new Float64Array(3 * nW);
@@ -245,7 +259,7 @@ export class PathRunner {
 
   /** Daily cost of every workload for one path, its total, and the kernel's group sums. */
   private sample(rng: Rng): void {
-    const { nW, H, z, spend, shock } = this;
+    const { nW, spend, shock } = this;
     const { levelSe, trendSe, trendCentre, startNoise, startNoiseSd } = this.s;
     this.groupCost.fill(0);
     if (this.keepRows) this.cost.fill(0);
@@ -258,27 +272,37 @@ export class PathRunner {
       shock[3 * w + 2] = startNoise[w] + startNoiseSd[w] * rng.normal();
       this.drawSpikes(w, rng);
     }
+    rng.saveState(this.rngAtRows);
     for (let w = 0; w < nW; w++) {
-      // the row's daily normals just before they are used, while they are in the nearest cache
-      rng.fillTableNormal(z, w * H, (w + 1) * H);
-      spend[w] = this.row(w);
+      spend[w] = this.row(w, rng);
       if (!(spend[w] < Number.POSITIVE_INFINITY)) redo = true;
     }
-    if (redo) this.redoPath();
+    if (redo) this.redoPath(rng);
     if (this.keepRows) this.resumGroups(0);
   }
 
   /**
-   * An exponent beyond the table (practically never): rebuild the group sums, with Math.exp
-   * and a clamp for the rows that overflowed and the same table arithmetic for the others.
+   * An exponent beyond the table (practically never): rebuild the group sums from the same
+   * normals (drawn again from the saved state), with Math.exp and a clamp for the rows that
+   * overflowed and the same table arithmetic for the others.
    */
-  private redoPath(): void {
+  private redoPath(rng: Rng): void {
     this.groupCost.fill(0);
+    rng.restoreState(this.rngAtRows);
     for (let w = 0; w < this.nW; w++) {
       if (this.keepRows) this.cost.fill(0, w * this.H, (w + 1) * this.H);
-      if (this.spend[w] < Number.POSITIVE_INFINITY) this.row(w);
-      else this.spend[w] = this.rowExact(w);
+      if (this.spend[w] < Number.POSITIVE_INFINITY) this.row(w, rng);
+      else {
+        this.loadRow(w, rng);
+        this.spend[w] = this.rowExact(w);
+      }
     }
+  }
+
+  /** Workload w's daily normals (drawn now, while they are in the nearest cache) and medians into ROW_Z and ROW_MEDIAN. */
+  private loadRow(w: number, rng: Rng): void {
+    rng.fillTableNormal(ROW_Z, 0, this.H);
+    ROW_MEDIAN.set(this.medianRows[w]);
   }
 
   /**
@@ -286,16 +310,14 @@ export class PathRunner {
    * (zeroed) row of `cost` when rules need the rows (the group sums are then summed from them);
    * returns the workload's total.
    */
-  private row(w: number): number {
+  private row(w: number, rng: Rng): number {
     const H = this.H;
     const sp = this.s;
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
     const damp = sp.trendDamping[w];
+    this.loadRow(w, rng);
     return costRow(
-      this.z,
-      sp.median,
-      w * H,
       H,
       this.spikeDays,
       w * (H + 1),
@@ -317,9 +339,9 @@ export class PathRunner {
     this.spikeDays[rng.eventDays(this.s.spikeInvLog[w], H, this.spikeDays, w * (H + 1))] = H;
   }
 
-  /** Row w with Math.exp and a clamp, kept in `cost` and added into the group sums. */
+  /** Row w (its normals and medians loaded) with Math.exp and a clamp, kept in `cost` and added into the group sums. */
   private rowExact(w: number): number {
-    const { H, cost, groupCost, z, s: sp, spikeDays } = this;
+    const { H, cost, groupCost, s: sp, spikeDays } = this;
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
     const row = w * H;
@@ -329,9 +351,9 @@ export class PathRunner {
     let total = 0;
     let si = w * (H + 1);
     for (let d = 0; d < H; d++) {
-      e = sp.phi[w] * e + sp.innovation[w] * z[row + d];
+      e = sp.phi[w] * e + sp.innovation[w] * ROW_Z[d];
       s = sp.trendDamping[w] * (slp + s);
-      let c = sp.median[row + d] * Math.exp(Math.max(-EXP_MAX, Math.min(EXP_MAX, sp.sigma[w] * e + lvl + s)));
+      let c = ROW_MEDIAN[d] * Math.exp(Math.max(-EXP_MAX, Math.min(EXP_MAX, sp.sigma[w] * e + lvl + s)));
       if (d === spikeDays[si]) {
         c *= sp.spikeSize[w];
         si++;

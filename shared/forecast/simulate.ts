@@ -14,7 +14,7 @@ import { fitModel, planPath, type ModelOptions, type WorkloadModel } from './mod
 import { Rng } from './rng';
 import type { ModelPrice, Scenario, TokenMix } from './scenario';
 import { compileScenario, type CompiledScenario } from './scenario-compile';
-import { PathRunner, type AccountRule, type Grouping, type PathBatch, type PathShape, type Sampler, type SimulationProfile } from './simulate-path';
+import { MAX_SIMULATION_DAYS, PathRunner, type AccountRule, type Grouping, type PathBatch, type PathShape, type Sampler, type SimulationProfile } from './simulate-path';
 import { depletionStats, fanQuantiles, spread, type BlockFacts, type DepletionStats, type Fan } from './simulate-stats';
 
 export { tableExp, type PathBatch, type SimulationProfile } from './simulate-path';
@@ -274,7 +274,9 @@ function mergeBatches(prep: PreparedSimulation, batches: PathBatch[]): PathBatch
 
 function validate(input: SimulationInput): void {
   if (!Number.isInteger(input.paths) || input.paths < 1) throw new RangeError(`paths must be a whole number >= 1, got ${input.paths}`);
-  if (!Number.isInteger(input.horizonDays) || input.horizonDays < 1) throw new RangeError(`horizonDays must be a whole number >= 1, got ${input.horizonDays}`);
+  if (!Number.isInteger(input.horizonDays) || input.horizonDays < 1 || input.horizonDays > MAX_SIMULATION_DAYS) {
+    throw new RangeError(`horizonDays must be a whole number from 1 to ${MAX_SIMULATION_DAYS}, got ${input.horizonDays}`);
+  }
   dayNumber(input.startDay);
 }
 

@@ -3,6 +3,7 @@ import { addDays, daysBetween, weekday } from '../../shared/dates';
 import { runDrawdown, type DrawdownBlock } from '../../shared/drawdown';
 import { assembleSimulation, prepareSimulation, simulate, simulatePaths, SimulationCancelled, type SimulationInput, type SimWorkload } from '../../shared/forecast/simulate';
 import { syntheticSeries } from '../../shared/forecast/synthetic';
+import { fitModel } from '../../shared/forecast/model';
 
 const M = 1_000_000;
 const START = '2026-03-01';
@@ -46,6 +47,19 @@ describe('simulate', () => {
     const parts = [simulatePaths(input, 200, 300), simulatePaths(input, 0, 25), simulatePaths(input, 25, 200)];
     expect(assembleSimulation(prepareSimulation(input), parts)).toEqual(whole);
     expect(() => assembleSimulation(prepareSimulation(input), parts.slice(1))).toThrow(RangeError);
+  });
+
+  it('takes a path whose noise leaves the exp table through the exact arithmetic, reproducibly', () => {
+    const wild = workload(9, 2, 5 * M, 9);
+    const model = fitModel(wild.history, wild.historyDays);
+    // σ = 7 in log space: |σ·e| beyond 20 wherever the daily normal passes ±2.9
+    const input = base({ paths: 60, fanPaths: 10, workloads: [...base().workloads, { ...wild, model: { ...model, sigma: 7, phi: 0 } }] });
+    const r = simulate(input);
+    const spend = r.workloads.find((w) => w.workloadId === 9)!;
+    expect(Number.isFinite(spend.expectedSpendMicros) && spend.expectedSpendMicros > 0).toBe(true);
+    expect(spend.p90SpendMicros).toBeGreaterThan(5 * M * 180 * 1e3); // some days at e^20 of the median
+    expect(r.blocks.every((b) => Number.isFinite(b.expectedWasteMicros))).toBe(true);
+    expect(assembleSimulation(prepareSimulation(input), [simulatePaths(input, 30, 60), simulatePaths(input, 0, 30)])).toEqual(r);
   });
 
   it('reports quantiles in order, probabilities in range and fans per day', () => {

@@ -32,7 +32,7 @@ export function tableExp(x: number): number {
   return EXP_TABLE[(f + (EXP_OFFSET + 0.5)) | 0];
 }
 
-/** The longest horizon the simulation takes (20 years): a row fits ROW_Z and ROW_MEDIAN. */
+/** The longest horizon the simulation takes (20 years): a row fits ROW_Z, ROW_MEDIAN and ROW_SUM. */
 export const MAX_SIMULATION_DAYS = 7_320;
 /**
  * The row costRow works on: its daily normals and median costs, copied in per row. Module
@@ -42,6 +42,8 @@ export const MAX_SIMULATION_DAYS = 7_320;
  */
 const ROW_Z = new Float64Array(MAX_SIMULATION_DAYS);
 const ROW_MEDIAN = new Float64Array(MAX_SIMULATION_DAYS);
+/** what costRow adds the row's costs into: a kernel group's sum, or one workload's row */
+const ROW_SUM = new Float64Array(MAX_SIMULATION_DAYS);
 
 /** Per-workload sampling parameters, one typed array per parameter. */
 export interface Sampler {
@@ -105,8 +107,8 @@ export interface PathShape {
  * happens to PathRunner's shape. In units of the exp table's steps, with u = σ·e (the AR(1) log
  * noise) and q = level shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with
  * the level into q = damping·q + k): cost = median · exp(u + q) · (spike that day ? size : 1),
- * added into out[at..at + days) (the workload's group row, or its own row); returns the row's
- * total. The normals and medians are ROW_Z's and ROW_MEDIAN's. The days run in stretches between
+ * added into ROW_SUM[0..days); returns the row's total. The normals and medians are ROW_Z's and
+ * ROW_MEDIAN's. The days run in stretches between
  * spike days (no test per day): each stretch ends on its spike day, whose cost is then scaled.
  * No clamp: an exponent beyond the table reads undefined, the total turns NaN and
  * PathRunner.redoPath takes over.
@@ -116,8 +118,6 @@ function costRow(
   spikes: Int32Array,
   si: number,
   size: number,
-  out: Float64Array,
-  at: number,
   ph: number,
   a: number,
   damp: number,
@@ -128,6 +128,7 @@ function costRow(
   const table = EXP_TABLE;
   const z = ROW_Z;
   const median = ROW_MEDIAN;
+  const out = ROW_SUM;
   const rounding = EXP_OFFSET + 0.5;
   let total = 0;
   let d = 0;
@@ -139,12 +140,12 @@ function costRow(
       u = ph * u + a * z[d];
       q = damp * q + k;
       c = median[d] * table[(u + q + rounding) | 0];
-      out[at + d] += c;
+      out[d] += c;
       total += c;
     }
     if (spike >= days) return total;
     const extra = c * (size - 1);
-    out[at + spike] += extra;
+    out[spike] += extra;
     total += extra;
   }
 }
@@ -161,6 +162,8 @@ export class PathRunner {
   private readonly groupCost: Float64Array;
   /** per workload, its row of the sampler's medians */
   private readonly medianRows: Float64Array[];
+  /** ROW_SUM's first H days */
+  private readonly rowSum: Float64Array;
   /** the generator's state before the first row's normals (a redo draws them again) */
   private readonly rngAtRows = new Int32Array(4);
   private readonly spend: Float64Array;
@@ -198,6 +201,7 @@ export class PathRunner {
     this.groupCost = new Float64Array(H * nG);
     if (H > MAX_SIMULATION_DAYS) throw new RangeError(`the simulation takes at most ${MAX_SIMULATION_DAYS} days, got ${H}`);
     this.medianRows = Array.from({ length: nW }, (_, w) => s.median.subarray(w * H, (w + 1) * H));
+    this.rowSum = ROW_SUM.subarray(0, H);
     this.spend = new Float64Array(nW);
     this.spikeDays = new Int32Array(nW * (H + 1));
     this.shock = new Float64Array(3 * nW);
@@ -261,8 +265,6 @@ export class PathRunner {
   private sample(rng: Rng): void {
     const { nW, spend, shock } = this;
     const { levelSe, trendSe, trendCentre, startNoise, startNoiseSd } = this.s;
-    this.groupCost.fill(0);
-    if (this.keepRows) this.cost.fill(0);
     let redo = false;
     for (let w = 0; w < nW; w++) {
       const lvlAtCentre = levelSe[w] * rng.normal();
@@ -273,29 +275,36 @@ export class PathRunner {
       this.drawSpikes(w, rng);
     }
     rng.saveState(this.rngAtRows);
-    for (let w = 0; w < nW; w++) {
-      spend[w] = this.row(w, rng);
-      if (!(spend[w] < Number.POSITIVE_INFINITY)) redo = true;
+    this.rows(rng, false);
+    for (let w = 0; w < nW; w++) if (!(spend[w] < Number.POSITIVE_INFINITY)) redo = true;
+    if (redo) {
+      // an exponent beyond the table (practically never): the same normals again, drawn from the
+      // saved state, with Math.exp and a clamp for the rows that overflowed
+      rng.restoreState(this.rngAtRows);
+      this.rows(rng, true);
     }
-    if (redo) this.redoPath(rng);
     if (this.keepRows) this.resumGroups(0);
   }
 
   /**
-   * An exponent beyond the table (practically never): rebuild the group sums from the same
-   * normals (drawn again from the saved state), with Math.exp and a clamp for the rows that
-   * overflowed and the same table arithmetic for the others.
+   * Every workload's row into the kernel's group sums, group by group (summed in ROW_SUM), or,
+   * when rules need the rows, each into its row of `cost`. `redo`: rows that overflowed the exp
+   * table go through rowExact.
    */
-  private redoPath(rng: Rng): void {
-    this.groupCost.fill(0);
-    rng.restoreState(this.rngAtRows);
-    for (let w = 0; w < this.nW; w++) {
-      if (this.keepRows) this.cost.fill(0, w * this.H, (w + 1) * this.H);
-      if (this.spend[w] < Number.POSITIVE_INFINITY) this.row(w, rng);
-      else {
-        this.loadRow(w, rng);
-        this.spend[w] = this.rowExact(w);
+  private rows(rng: Rng, redo: boolean): void {
+    const { nW, spend, rowSum, H } = this;
+    if (this.keepRows) {
+      for (let w = 0; w < nW; w++) {
+        rowSum.fill(0);
+        spend[w] = redo && !(spend[w] < Number.POSITIVE_INFINITY) ? this.rowExact(w, rng) : this.row(w, rng);
+        this.cost.set(rowSum, w * H);
       }
+      return;
+    }
+    for (let g = 0; g < this.nG; g++) {
+      rowSum.fill(0);
+      for (const w of this.g.members[g]) spend[w] = redo && !(spend[w] < Number.POSITIVE_INFINITY) ? this.rowExact(w, rng) : this.row(w, rng);
+      this.groupCost.set(rowSum, g * H);
     }
   }
 
@@ -322,8 +331,6 @@ export class PathRunner {
       this.spikeDays,
       w * (H + 1),
       sp.spikeSize[w],
-      this.keepRows ? this.cost : this.groupCost,
-      (this.keepRows ? w : this.g.groupOf[w]) * H,
       sp.phi[w],
       sp.innovation[w] * sp.sigma[w] * EXP_STEPS,
       damp,
@@ -339,13 +346,12 @@ export class PathRunner {
     this.spikeDays[rng.eventDays(this.s.spikeInvLog[w], H, this.spikeDays, w * (H + 1))] = H;
   }
 
-  /** Row w (its normals and medians loaded) with Math.exp and a clamp, kept in `cost` and added into the group sums. */
-  private rowExact(w: number): number {
-    const { H, cost, groupCost, s: sp, spikeDays } = this;
+  /** Row w with Math.exp and a clamp, added into ROW_SUM; returns its total. */
+  private rowExact(w: number, rng: Rng): number {
+    const { H, s: sp, spikeDays } = this;
+    this.loadRow(w, rng);
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
-    const row = w * H;
-    const g = this.g.groupOf[w];
     let e = this.shock[3 * w + 2];
     let s = slp * sp.dampedBefore[w];
     let total = 0;
@@ -358,8 +364,7 @@ export class PathRunner {
         c *= sp.spikeSize[w];
         si++;
       }
-      cost[row + d] = c;
-      groupCost[g * H + d] += c;
+      ROW_SUM[d] += c;
       total += c;
     }
     return total;

@@ -186,20 +186,26 @@ export class UsageKeyClaims {
   }
 
   claim(base: number, check: number, altBase: number, insert: (rowKey: number) => number): ClaimOutcome {
-    const last = this.memo.get(base);
-    for (let j = last !== undefined && last.check === check ? last.j + 1 : 1; ; j++) {
-      const altKey = usageAltKey(altBase, j);
-      const atAlt = this.alt.size ? this.alt.get(altKey) : undefined;
+    // the common case asks no map: no identity of this import has come twice yet, no row sits at an alternative key
+    let j = 1;
+    if (this.memo.size) {
+      const last = this.memo.get(base);
+      if (last !== undefined && last.check === check) j = last.j + 1;
+    }
+    for (; ; j++) {
+      const atAlt = this.alt.size ? this.alt.get(usageAltKey(altBase, j)) : undefined;
       let holder: Holder;
       if (atAlt && atAlt.check === check) holder = atAlt;
       else {
-        const key = usageKey(base, j);
+        // usageKey(base, 1) is base itself
+        const key = j === 1 ? base : usageKey(base, j);
         if (insert(key)) return this.settle(base, check, j, 'new');
         const h = this.lookup.get(key);
         if (!h) throw new Error(`usage row key ${key} was refused but no row holds it`);
         if (h.row_check === check) holder = { id: h.id, importId: h.import_id, check };
         else {
           // the key belongs to another row: this identity lives at its alternative key
+          const altKey = usageAltKey(altBase, j);
           const id = atAlt ? 0 : insert(altKey);
           if (!id) throw new Error(`usage row keys ${key} and ${altKey} both belong to other rows (line content hash collision); the import cannot place this row`);
           this.alt.set(altKey, { id, importId: this.importId, check });

@@ -57,6 +57,34 @@ export interface UsageBlock {
   /** rows × USAGE_STRIDE cells: a number (NaN: null), or for a string column the index in strings (-1: null) */
   cells: Float64Array;
   strings: string[];
+  /** per bound column (describeColumns): -1 no row has a value, -2 values differ or it is a number column with a value, ≥ 0 a string column with this same string in every row */
+  columns?: Int32Array;
+}
+
+/** Which bound columns of a block hold values, and which string columns hold one value in every row (the writer binds the rest). */
+export function describeColumns(cells: Float64Array, rows: number): Int32Array {
+  const out = new Int32Array(USAGE_BOUND);
+  if (rows === 0) return out.fill(-1);
+  for (let c = 0; c < USAGE_BOUND; c++) {
+    const v = cells[c];
+    out[c] = USAGE_IS_STRING[c] ? (v >= 0 ? v : -1) : v === v ? -2 : -1;
+  }
+  // a column is settled once its values differ (-2); the others are compared row by row
+  const open: number[] = [];
+  for (let c = 0; c < USAGE_BOUND; c++) if (out[c] !== -2) open.push(c);
+  for (let o = USAGE_STRIDE, end = rows * USAGE_STRIDE; o < end && open.length; o += USAGE_STRIDE) {
+    for (let k = 0; k < open.length; k++) {
+      const c = open[k];
+      const v = cells[o + c];
+      if (USAGE_IS_STRING[c] ? v !== out[c] && !(v < 0 && out[c] === -1) : v === v) {
+        out[c] = -2;
+        open[k] = open[open.length - 1];
+        open.pop();
+        k--;
+      }
+    }
+  }
+  return out;
 }
 
 /** A usage row's cell as the value to bind. */
@@ -112,7 +140,9 @@ class UsageBuilder {
     this.cells[this.base + col] = i;
   }
   finish(): UsageBlock {
-    return { rows: this.n, cells: this.cells.slice(0, this.n * USAGE_STRIDE), strings: this.strings };
+    const cells = this.cells.slice(0, this.n * USAGE_STRIDE);
+    // worked out here, on the parsing side, so the writer does not scan the block for it
+    return { rows: this.n, cells, strings: this.strings, columns: describeColumns(cells, this.n) };
   }
 }
 

@@ -8,7 +8,7 @@
 import type { Db } from '../db/open';
 import type { RowError } from './types';
 import type { ImportKind } from './types';
-import { USAGE_COLUMNS, USAGE_BOUND, USAGE_STRIDE, USAGE_IS_STRING, U, usageRow, type PreparedBatch, type FlatValue, type UsageBlock } from './store-prepare';
+import { USAGE_COLUMNS, USAGE_BOUND, USAGE_STRIDE, USAGE_IS_STRING, U, usageRow, describeColumns, type PreparedBatch, type FlatValue, type UsageBlock } from './store-prepare';
 import { RowKeyClaims, UsageKeyClaims } from './store-keys';
 import type { RejectsWriter } from './store-rejects';
 import type { InvoiceLineRecord, IncidentRecord } from '../../../shared/domain';
@@ -74,12 +74,24 @@ const CONSTANT_COLUMNS: readonly boolean[] = USAGE_COLUMNS.map((_, c) =>
 /** statements per import at most before constant columns are bound like the others again */
 const MAX_USAGE_INSERTS = 32;
 
-/** The SQL literal of a string column whose value is the same (and plain, short text) in every row of the batch; otherwise null. */
-function constantText(b: UsageBlock, c: number): string | null {
-  const first = b.cells[c];
-  if (first < 0) return null;
-  for (let i = c + USAGE_STRIDE; i < b.cells.length; i += USAGE_STRIDE) if (b.cells[i] !== first) return null;
-  const v = b.strings[first];
+/** A prepared usage INSERT and where each bound column's value goes in its argument array. */
+interface UsageInsert {
+  stmt: ReturnType<Db['prepare']>;
+  args: FlatValue[];
+  /** argument index of row_key (chosen by the dedup) and of account_id (-1: not bound) */
+  keyAt: number;
+  accountAt: number;
+  /** argument index → usage cell of the string columns, and of the other numeric columns */
+  strAt: Int32Array;
+  strCol: Int32Array;
+  numAt: Int32Array;
+  numCol: Int32Array;
+}
+
+/** The SQL literal of a string column whose value is the same (and plain, short text) in every row of the batch (describeColumns ≥ 0); otherwise null. */
+function constantText(strings: readonly string[], same: number): string | null {
+  if (same < 0) return null;
+  const v = strings[same];
   return v.length <= 64 && /^[\x20-\x7e]*$/.test(v) ? `'${v.replace(/'/g, "''")}'` : null;
 }
 
@@ -132,7 +144,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
   let usageReady = false;
   let usageClaims: UsageKeyClaims | null = null;
   /** INSERT statements by the set of columns a batch has values in (NULLs are not bound: the column default is NULL) */
-  const usageInserts = new Map<string, { stmt: ReturnType<Db['prepare']>; cols: number[]; args: FlatValue[]; keyAt: number }>();
+  const usageInserts = new Map<string, UsageInsert>();
   /** usage_daily groups of the rows written while its insert trigger is dropped (bulk mode), added to it in finish() */
   let daily: Map<string, DailyGroup> | null = null;
   const accountIds = new Map<string, number | null>();
@@ -181,23 +193,14 @@ export function createWriter(db: Db, opts: WriterOptions) {
   function usageInsertFor(b: UsageBlock, accounts: Float64Array) {
     const used: number[] = [];
     const literals: string[] = [];
-    const cells = b.cells;
+    const columns = b.columns ?? describeColumns(b.cells, b.rows);
     for (let c = 0; c < USAGE_BOUND; c++) {
       let any = ALWAYS_BOUND[c];
       if (c === U.accountId) {
         for (let r = 0; r < b.rows && !any; r++) any = accounts[r] === accounts[r];
-      } else if (!any) {
-        const str = USAGE_IS_STRING[c];
-        for (let i = c; i < cells.length; i += USAGE_STRIDE) {
-          const v = cells[i];
-          if (str ? v >= 0 : v === v) {
-            any = true;
-            break;
-          }
-        }
-      }
+      } else if (!any) any = columns[c] !== -1;
       if (!any) continue;
-      const constant = CONSTANT_COLUMNS[c] && usageInserts.size < MAX_USAGE_INSERTS ? constantText(b, c) : null;
+      const constant = CONSTANT_COLUMNS[c] && usageInserts.size < MAX_USAGE_INSERTS ? constantText(b.strings, columns[c]) : null;
       if (constant === null) used.push(c);
       else literals.push(`${USAGE_COLUMNS[c]}=${constant}`);
     }
@@ -209,7 +212,13 @@ export function createWriter(db: Db, opts: WriterOptions) {
       const stmt = db.prepare(
         `INSERT INTO usage_records (import_id, ${names.join(', ')}) VALUES (${importId}, ${values.join(', ')}) ON CONFLICT (row_key) DO NOTHING`,
       );
-      ins = { stmt, cols: used, args: new Array<FlatValue>(used.length).fill(null), keyAt: used.indexOf(U.rowKey) };
+      const at = (pick: (c: number) => boolean) => Int32Array.from(used.keys()).filter((i) => pick(used[i]));
+      const strAt = at((c) => USAGE_IS_STRING[c]);
+      const numAt = at((c) => !USAGE_IS_STRING[c] && c !== U.accountId && c !== U.rowKey);
+      ins = {
+        stmt, args: new Array<FlatValue>(used.length).fill(null), keyAt: used.indexOf(U.rowKey), accountAt: used.indexOf(U.accountId),
+        strAt, strCol: strAt.map((i) => used[i]), numAt, numCol: numAt.map((i) => used[i]),
+      };
       usageInserts.set(k, ins);
     }
     return ins;
@@ -292,8 +301,10 @@ export function createWriter(db: Db, opts: WriterOptions) {
     }
     const ins = usageInsertFor(b, accounts);
     let ids = stats.usageIds;
-    const { stmt, cols, args, keyAt } = ins;
-    const n = cols.length;
+    const { stmt, args, keyAt, accountAt, strAt, strCol, numAt, numCol } = ins;
+    const nStr = strAt.length;
+    const nNum = numAt.length;
+    const purchase = strings.indexOf('purchase');
     let key = 0;
     const tryInsert = (k: number): number => {
       args[keyAt] = k;
@@ -307,15 +318,17 @@ export function createWriter(db: Db, opts: WriterOptions) {
       return id;
     };
     for (let r = 0, o = 0; r < rows; r++, o += USAGE_STRIDE) {
-      for (let k = 0; k < n; k++) {
-        const c = cols[k];
-        if (c === U.accountId) {
-          const a = accounts[r];
-          args[k] = a === a ? a : null;
-          continue;
-        }
-        const v = cells[o + c];
-        args[k] = USAGE_IS_STRING[c] ? (v < 0 ? null : strings[v]) : v === v ? v : null;
+      for (let k = 0; k < nStr; k++) {
+        const v = cells[o + strCol[k]];
+        args[strAt[k]] = v < 0 ? null : strings[v];
+      }
+      for (let k = 0; k < nNum; k++) {
+        const v = cells[o + numCol[k]];
+        args[numAt[k]] = v === v ? v : null;
+      }
+      if (accountAt >= 0) {
+        const a = accounts[r];
+        args[accountAt] = a === a ? a : null;
       }
       const outcome = claims.claim(cells[o + U.keyBase], cells[o + U.rowCheck], cells[o + U.keyAltBase], tryInsert);
       if (outcome === 'duplicate') {
@@ -327,7 +340,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
       const modelRaw = cells[o + U.modelRaw];
       if (cells[o + U.modelKnown] === 0 && modelRaw >= 0 && unknownModels.size < 50) unknownModels.add(strings[modelRaw]);
       if (daily) addDaily(daily, b, o, accounts[r]);
-      if (strings[cells[o + U.chargeCategory]] === 'purchase') {
+      if (purchase >= 0 && cells[o + U.chargeCategory] === purchase) {
         const v = usageRow(b, r);
         v[U.accountId] = accounts[r] === accounts[r] ? accounts[r] : null;
         v[U.rowKey] = key;

@@ -599,8 +599,8 @@ function drawPart(p: KernelPlan, lanes: Int32Array, n: number, t0: number, stop:
   const lead = lanes[0];
   let rem = part[stepPart[laneAct[lead]]];
   let d = t0;
-  const single = (l: number) => laneStart[l + 1] - laneStart[l] === 1;
-  if (n === 1 && single(lead)) {
+  const leadAlone = laneStart[lead + 1] - laneStart[lead] === 1;
+  if (n === 1 && leadAlone) {
     // one lane of one workload, the usual case: a run down one row of costs
     const row = laneMember[laneStart[lead]] * ws;
     for (; d < stop; d++) {
@@ -609,7 +609,7 @@ function drawPart(p: KernelPlan, lanes: Int32Array, n: number, t0: number, stop:
       if (!(x < rem)) break;
       rem -= x;
     }
-  } else if (n === 2 && single(lead) && single(lanes[1])) {
+  } else if (n === 2 && leadAlone && laneStart[lanes[1] + 1] - laneStart[lanes[1]] === 1) {
     // a workload with its own allocation drawing the pool after it, and the pool's lane
     const row1 = laneMember[laneStart[lead]] * ws;
     const row2 = laneMember[laneStart[lanes[1]]] * ws;

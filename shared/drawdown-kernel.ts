@@ -72,6 +72,8 @@ interface KernelPlan {
   laneShare: Int32Array;
   shareEnd: Int32Array;
   shareLeft: Float64Array;
+  /** scratch: the cost row of each of those lanes */
+  shareRow: Int32Array;
   /**
    * Components: an account+unit's lanes and blocks, which no other lane draws (so each runs its
    * days on its own). Component i: lanes compLane[2i]..compLane[2i+1]-1, blocks
@@ -148,6 +150,7 @@ export function compileDrawdown(
       laneShare: new Int32Array(lanes.laneStart.length - 1),
       shareEnd: new Int32Array(lanes.laneStart.length - 1),
       shareLeft: new Float64Array(lanes.laneStart.length - 1),
+      shareRow: new Int32Array(lanes.laneStart.length - 1),
     },
   };
 }
@@ -589,6 +592,12 @@ function partSharers(p: KernelPlan, l0: number, l1: number, l: number, into: Int
   return n;
 }
 
+/** Every lane of lanes[0..n) has one workload. */
+function allAlone(laneStart: Int32Array, lanes: Int32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (laneStart[lanes[i] + 1] - laneStart[lanes[i]] !== 1) return false;
+  return true;
+}
+
 /**
  * Reads one part's draws by the lanes lanes[0..n) over days t0..stop-1 while each lane's day
  * fits; returns the first day one does not (or stop), what the part then holds in
@@ -609,19 +618,20 @@ function drawPart(p: KernelPlan, lanes: Int32Array, n: number, t0: number, stop:
       if (!(x < rem)) break;
       rem -= x;
     }
-  } else if (n === 2 && leadAlone && laneStart[lanes[1] + 1] - laneStart[lanes[1]] === 1) {
-    // a workload with its own allocation drawing the pool after it, and the pool's lane
-    const row1 = laneMember[laneStart[lead]] * ws;
-    const row2 = laneMember[laneStart[lanes[1]]] * ws;
-    for (; d < stop; d++) {
-      const x1 = dailyCost[row1 + d * ts];
-      const x2 = dailyCost[row2 + d * ts];
-      if (x1 > 0) {
-        if (!(x1 < rem)) break;
-        if (x2 > 0 && !(x2 < rem - x1)) break;
-        rem -= x1;
-      } else if (x2 > 0 && !(x2 < rem)) break;
-      if (x2 > 0) rem -= x2;
+  } else if (allAlone(laneStart, lanes, n)) {
+    // several lanes of one workload each (workloads with allocations of their own drawing the
+    // pool after them, and the pool's lane): their rows of costs, read in lane order each day
+    const rows = p.shareRow;
+    for (let i = 0; i < n; i++) rows[i] = laneMember[laneStart[lanes[i]]] * ws;
+    days: for (; d < stop; d++) {
+      let left = rem;
+      for (let i = 0; i < n; i++) {
+        const x = dailyCost[rows[i] + d * ts];
+        if (!(x > 0)) continue;
+        if (!(x < left)) break days;
+        left -= x;
+      }
+      rem = left;
     }
   } else {
     days: for (; d < stop; d++) {

@@ -144,8 +144,10 @@ export function depletionStats(
 
 /**
  * P10/P50/P90 per day from fan samples laid out [(series * horizon + day) * fanPaths + path]:
- * nearest-rank order statistics (a chart needs no interpolation), each selected in what the
- * previous selection left above it.
+ * nearest-rank order statistics (a chart needs no interpolation). The paths are kept in order
+ * from day to day: a balance moves little in a day, so yesterday's order sorts again in a few
+ * steps (insertion sort, its work cut off at a few per path; a day that reorders more is
+ * selected instead, in what the previous selection left above it).
  */
 export function fanQuantiles(samples: Float32Array, series: number, horizon: number, fanPaths: number): Fan {
   const fan: Fan = { p10: [], p50: [], p90: [] };
@@ -154,14 +156,40 @@ export function fanQuantiles(samples: Float32Array, series: number, horizon: num
   const k10 = Math.round(0.1 * (n - 1));
   const k50 = Math.round(0.5 * (n - 1));
   const k90 = Math.round(0.9 * (n - 1));
+  const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let d = 0; d < horizon; d++) {
     const at = (series * horizon + d) * n;
+    if (sortOrder(samples, at, order, 8 * n)) {
+      fan.p10.push(Math.round(samples[at + order[k10]]));
+      fan.p50.push(Math.round(samples[at + order[k50]]));
+      fan.p90.push(Math.round(samples[at + order[k90]]));
+      continue;
+    }
     const s = samples.subarray(at, at + n);
     fan.p10.push(Math.round(select(s, k10, 0, n - 1)));
     fan.p50.push(Math.round(select(s, k50, Math.min(k10 + 1, k50), n - 1)));
     fan.p90.push(Math.round(select(s, k90, Math.min(k50 + 1, k90), n - 1)));
   }
   return fan;
+}
+
+/** Insertion-sorts `order` by samples[at + order[i]]; false (order left a permutation, unsorted) past `budget` moves. */
+function sortOrder(samples: Float32Array, at: number, order: Int32Array, budget: number): boolean {
+  for (let i = 1; i < order.length; i++) {
+    const o = order[i];
+    const v = samples[at + o];
+    let j = i - 1;
+    while (j >= 0 && samples[at + order[j]] > v) {
+      order[j + 1] = order[j];
+      j--;
+      if (--budget < 0) {
+        order[j + 1] = o;
+        return false;
+      }
+    }
+    order[j + 1] = o;
+  }
+  return true;
 }
 
 /** Quantile q (type 7, as quantileSorted) by selection instead of a sort; partially reorders `a`. */

@@ -75,7 +75,10 @@ export async function simulateSplit(input: SimulationInput, helpers: PathHelpers
   const threads = 1 + (helpers?.count ?? 0);
   if (!helpers || threads === 1 || input.deterministic || input.paths < threads * MIN_PATHS_PER_THREAD) return simulate(input);
   const P = input.paths;
-  const cut = (i: number) => Math.round((P * i) / threads);
+  // shares of equal work: a fan path (the first ones, whose daily balances are kept) costs about two
+  const fan = Math.min(P, input.fanPaths ?? 500);
+  const pathsFor = (work: number) => (work <= 2 * fan ? work / 2 : work - fan);
+  const cut = (i: number) => (i >= threads ? P : Math.round(pathsFor(((P + fan) * i) / threads)));
   const done = new Array<number>(threads).fill(0);
   const report = () => input.onProgress?.(done.reduce((a, b) => a + b, 0), P);
   const remote = Array.from({ length: threads - 1 }, (_, k) =>

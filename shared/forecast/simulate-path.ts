@@ -32,16 +32,20 @@ export function tableExp(x: number): number {
   return EXP_TABLE[(f + (EXP_OFFSET + 0.5)) | 0];
 }
 
-/** The longest horizon the simulation takes (20 years): a row fits ROW_Z, ROW_MEDIAN and ROW_SUM. */
+/** The longest horizon the simulation takes (20 years): a row fits ROW_Z and ROW_SUM. */
 export const MAX_SIMULATION_DAYS = 7_320;
 /**
- * The row costRow works on: its daily normals and median costs, copied in per row. Module
- * constants rather than arguments: V8 then knows them when it compiles costRow and checks
+ * What costRow works on: the row's daily normals, drawn in per row, and the median costs.
+ * Module constants rather than arguments: V8 then knows them when it compiles costRow and checks
  * nothing about them per day (an argument array is checked again after every store the loop
- * makes). One simulation at a time per thread uses them, and only within sample().
+ * makes). MEDIANS holds the whole run's medians when they fit (copied in when a runner starts
+ * sampling; MEDIANS_OWNER says whose they are), otherwise one row at a time. One simulation at a
+ * time per thread samples, and only within sample().
  */
 const ROW_Z = new Float64Array(MAX_SIMULATION_DAYS);
-const ROW_MEDIAN = new Float64Array(MAX_SIMULATION_DAYS);
+const MEDIANS = new Float64Array(1 << 18);
+let MEDIANS_OWNER = 0;
+let nextRunnerId = 1;
 /** what costRow adds the row's costs into: a kernel group's sum, or one workload's row */
 const ROW_SUM = new Float64Array(MAX_SIMULATION_DAYS);
 
@@ -107,13 +111,13 @@ export interface PathShape {
  * happens to PathRunner's shape. In units of the exp table's steps, with u = σ·e (the AR(1) log
  * noise) and q = level shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with
  * the level into q = damping·q + k): cost = median · exp(u + q) · (spike that day ? size : 1),
- * added into ROW_SUM[0..days); returns the row's total. The normals and medians are ROW_Z's and
- * ROW_MEDIAN's. The days run in stretches between
- * spike days (no test per day): each stretch ends on its spike day, whose cost is then scaled.
- * No clamp: an exponent beyond the table reads undefined, the total turns NaN and
- * PathRunner.redoPath takes over.
+ * added into ROW_SUM[0..days); returns the row's total. The normals are ROW_Z's, the medians
+ * MEDIANS[from..from + days). The days run in stretches between spike days (no test per day):
+ * each stretch ends on its spike day, whose cost is then scaled. No clamp: an exponent beyond the
+ * table reads undefined, the total turns NaN and sample() redoes the rows.
  */
 function costRow(
+  from: number,
   days: number,
   spikes: Int32Array,
   si: number,
@@ -127,7 +131,7 @@ function costRow(
 ): number {
   const table = EXP_TABLE;
   const z = ROW_Z;
-  const median = ROW_MEDIAN;
+  const median = MEDIANS;
   const out = ROW_SUM;
   const rounding = EXP_OFFSET + 0.5;
   let total = 0;
@@ -139,7 +143,7 @@ function costRow(
     for (; d < end; d++) {
       u = ph * u + a * z[d];
       q = damp * q + k;
-      c = median[d] * table[(u + q + rounding) | 0];
+      c = median[from + d] * table[(u + q + rounding) | 0];
       out[d] += c;
       total += c;
     }
@@ -162,6 +166,8 @@ export class PathRunner {
   private readonly groupCost: Float64Array;
   /** per workload, its row of the sampler's medians */
   private readonly medianRows: Float64Array[];
+  /** which runner's medians MEDIANS holds */
+  private readonly id = nextRunnerId++;
   /** ROW_SUM's first H days */
   private readonly rowSum: Float64Array;
   /** the generator's state before the first row's normals (a redo draws them again) */
@@ -308,10 +314,23 @@ export class PathRunner {
     }
   }
 
-  /** Workload w's daily normals (drawn now, while they are in the nearest cache) and medians into ROW_Z and ROW_MEDIAN. */
-  private loadRow(w: number, rng: Rng): void {
-    rng.fillTableNormal(ROW_Z, 0, this.H);
-    ROW_MEDIAN.set(this.medianRows[w]);
+  /**
+   * Workload w's daily normals into ROW_Z (drawn now, while they are in the nearest cache);
+   * returns where its medians start in MEDIANS (copied in first when the run's do not fit).
+   */
+  private loadRow(w: number, rng: Rng): number {
+    const H = this.H;
+    rng.fillTableNormal(ROW_Z, 0, H);
+    if (H * this.nW <= MEDIANS.length) {
+      if (MEDIANS_OWNER !== this.id) {
+        MEDIANS.set(this.s.median);
+        MEDIANS_OWNER = this.id;
+      }
+      return w * H;
+    }
+    MEDIANS.set(this.medianRows[w]);
+    MEDIANS_OWNER = 0;
+    return 0;
   }
 
   /**
@@ -325,8 +344,9 @@ export class PathRunner {
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
     const damp = sp.trendDamping[w];
-    this.loadRow(w, rng);
+    const from = this.loadRow(w, rng);
     return costRow(
+      from,
       H,
       this.spikeDays,
       w * (H + 1),
@@ -349,7 +369,7 @@ export class PathRunner {
   /** Row w with Math.exp and a clamp, added into ROW_SUM; returns its total. */
   private rowExact(w: number, rng: Rng): number {
     const { H, s: sp, spikeDays } = this;
-    this.loadRow(w, rng);
+    const from = this.loadRow(w, rng);
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
     let e = this.shock[3 * w + 2];
@@ -359,7 +379,7 @@ export class PathRunner {
     for (let d = 0; d < H; d++) {
       e = sp.phi[w] * e + sp.innovation[w] * ROW_Z[d];
       s = sp.trendDamping[w] * (slp + s);
-      let c = ROW_MEDIAN[d] * Math.exp(Math.max(-EXP_MAX, Math.min(EXP_MAX, sp.sigma[w] * e + lvl + s)));
+      let c = MEDIANS[from + d] * Math.exp(Math.max(-EXP_MAX, Math.min(EXP_MAX, sp.sigma[w] * e + lvl + s)));
       if (d === spikeDays[si]) {
         c *= sp.spikeSize[w];
         si++;

@@ -62,6 +62,17 @@ describe('simulate', () => {
     expect(assembleSimulation(prepareSimulation(input), [simulatePaths(input, 30, 60), simulatePaths(input, 0, 30)])).toEqual(r);
   });
 
+  it('gives the same rows when a run has too many workload-days to keep all medians at hand', () => {
+    const w = workload(1, 1, 10 * M, 1);
+    const model = fitModel(w.history, w.historyDays);
+    const many = Array.from({ length: 400 }, (_, i) => ({ ...w, id: i + 1, model })); // 400 × 730 days: read row by row
+    const one = simulate(base({ workloads: [many[0]], horizonDays: 730, deterministic: true }));
+    const all = simulate(base({ workloads: many, horizonDays: 730, deterministic: true }));
+    expect(one.workloads[0].expectedSpendMicros).toBeGreaterThan(0);
+    expect(all.workloads[0].expectedSpendMicros).toBe(one.workloads[0].expectedSpendMicros);
+    expect(all.workloads[399].expectedSpendMicros).toBe(one.workloads[0].expectedSpendMicros);
+  });
+
   it('reports quantiles in order, probabilities in range and fans per day', () => {
     const r = simulate(base());
     expect(r.days).toHaveLength(180);

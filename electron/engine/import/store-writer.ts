@@ -42,8 +42,6 @@ export interface WriterStats {
   usageIds: { first: number; last: number } | null;
 }
 
-/** page cache (KiB) while the deferred indexes are built: the size of each sorted run */
-const INDEX_SORT_CACHE_KIB = 8 * 1024;
 const SECONDARY_USAGE_INDEXES = ['usage_day', 'usage_account_day', 'usage_workload_day', 'usage_key_day'];
 /** the trigger of migration 2 that adds each inserted usage row to usage_daily */
 const DAILY_INSERT_TRIGGER = 'usage_daily_insert';
@@ -495,19 +493,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
     /** Rebuilds deferred indexes (inside the transaction) and closes the stats. */
     finish(): void {
       if (droppedIndexes) {
-        // CREATE INDEX sorts in runs the size of the page cache: small runs (sorted in the cache, one
-        // by a helper thread while the table is read) and a merge beat one big run sorted at the end
-        // (the four indexes at 1M rows, best of 3 in one process: 1.7 s against 2.1 s)
-        const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-        const threads = db.pragma('threads', { simple: true }) as number;
-        db.pragma(`cache_size = -${INDEX_SORT_CACHE_KIB}`);
-        db.pragma(`threads = ${Math.max(threads, 1)}`);
-        try {
-          for (const sql of droppedIndexes) db.exec(sql);
-        } finally {
-          db.pragma(`cache_size = ${cacheSize}`);
-          db.pragma(`threads = ${threads}`);
-        }
+        for (const sql of droppedIndexes) db.exec(sql);
         droppedIndexes = null;
       }
       if (droppedTrigger) {

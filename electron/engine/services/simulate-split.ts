@@ -28,27 +28,26 @@ export interface PathsRequest {
 
 export type FromPathsWorker = { id: number; t: 'progress'; done: number } | { id: number; t: 'batch'; batch: PathBatch } | { id: number; t: 'error'; message: string };
 
-/** Worker threads that each run a share of a simulation's paths, reused from run to run. */
+/** Worker threads that each run a share of a simulation's paths: started at the first share asked, reused from run to run. */
 export class PathHelpers {
-  private readonly workers: Worker[];
+  private workers: Worker[] = [];
   private nextId = 1;
 
-  constructor(workerFile: string, count: number) {
-    this.workers = Array.from({ length: count }, () => new Worker(workerFile, { workerData: { role: 'paths' } }));
-  }
-
-  get count(): number {
-    return this.workers.length;
-  }
+  constructor(
+    private readonly workerFile: string,
+    readonly count: number,
+  ) {}
 
   /** Paths from..to-1 of `input` on helper k. */
   run(k: number, input: SimulationInput, from: number, to: number, onProgress?: (done: number) => void): Promise<PathBatch> {
+    if (this.workers.length === 0) this.workers = Array.from({ length: this.count }, () => new Worker(this.workerFile, { workerData: { role: 'paths' } }));
     const worker = this.workers[k];
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const done = (fn: () => void) => {
         worker.off('message', onMessage);
         worker.off('error', onError);
+        worker.off('exit', onExit);
         fn();
       };
       const onMessage = (m: FromPathsWorker) => {
@@ -58,15 +57,19 @@ export class PathHelpers {
         else done(() => reject(new Error(m.message)));
       };
       const onError = (e: Error) => done(() => reject(e));
+      const onExit = (code: number) => done(() => reject(new Error(`A simulation helper thread stopped unexpectedly (exit code ${code}).`)));
       worker.on('message', onMessage);
       worker.on('error', onError);
+      worker.on('exit', onExit);
       const { onProgress: _p, shouldCancel: _c, profile: _f, ...cloneable } = input; // functions do not cross threads
       worker.postMessage({ id, input: cloneable, from, to } satisfies PathsRequest);
     });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 

@@ -1,25 +1,21 @@
 /**
  * The dashboard at scale, through the real handler: dashboard-get end to end, every SQL
  * statement it runs (traced on the engine's connection), the other calls the page makes on load,
- * its aggregations one by one (now, and over usage_records as before migration 2), the dashboard
- * as it would be with the proposed repos/blocks.ts change while that file still scans
- * usage_records, and the payload it sends.
+ * its aggregations one by one (now, and over usage_records as before migration 2), and the
+ * payload it sends.
  */
 import type { Engine } from '../electron/engine/engine';
 import { createBlocksRepo } from '../electron/engine/repos/blocks';
 import { createLedgerRepo } from '../electron/engine/repos/ledger';
-import { fmtBytes, fmtMs, measure, perStatement, substituteSql, type Timing } from './scale-time';
+import { fmtBytes, fmtMs, measure, perStatement, type Timing } from './scale-time';
 import { GOAL, judge, out, row, short, statementLine } from './scale-print';
 import { touch } from './scale-touch';
-import { ACCOUNT_SELECT_BEFORE, ACCOUNT_SUBQUERIES, DAILY_BEFORE_SQL, PROPOSED_ACCOUNT_SELECT, SPEND_SQL, hasUsageDaily, sameRows, type DailyRow } from './scale-sql';
+import { ACCOUNT_SELECT_BEFORE, DAILY_BEFORE_SQL, SPEND_SQL, hasUsageDaily, sameRows, type DailyRow } from './scale-sql';
 
 export interface DashboardFigures {
   /** the three aggregations the DuckDB section compares with, as the app runs them now */
   ours: { daily: Timing; spend: Timing; pooled: Timing };
-  proposedPooled: Timing | null;
   before: { daily: Timing; spend: Timing; pooled: Timing } | null;
-  /** dashboard-get with the proposed repos/blocks.ts accounts() */
-  projected: Timing | null;
 }
 
 export async function dashboardSection(
@@ -53,7 +49,6 @@ export async function dashboardSection(
   await timeHandler('app-info', 'app-info', GOAL.query);
 
   const figures = await aggregations(engine, runs);
-  figures.projected = await projected(engine, runs);
   if (dash) payload(dash.last);
   return figures;
 }
@@ -72,19 +67,11 @@ async function aggregations(engine: Engine, runs: number): Promise<DashboardFigu
     pooled: await measure('pooled', () => blocksRepo.accounts(), runs),
   };
   const from = daily ? 'usage_daily' : 'usage_records';
-  const accountsOld = daily && readsUsageRecords(engine);
   row('daily cost per account, unit, workload', ours.daily, GOAL.query, `${(ours.daily.last as unknown[]).length.toLocaleString('en-US')} groups; repos/ledger dailyCost over ${from}`);
   row('billed spend by provider', ours.spend, GOAL.query, `services/dashboard over ${from}`);
-  row('unattributed share per account', ours.pooled, GOAL.query, `repos/blocks accounts() over ${daily && !accountsOld ? 'usage_daily' : 'usage_records'}`);
-  const figures: DashboardFigures = { ours, proposedPooled: null, before: null, projected: null };
+  row('unattributed share per account', ours.pooled, GOAL.query, `repos/blocks accounts() over ${from}`);
+  const figures: DashboardFigures = { ours, before: null };
   if (!daily) return figures;
-  if (accountsOld) {
-    const proposed = db.prepare(PROPOSED_ACCOUNT_SELECT);
-    const t = await measure('proposed', () => proposed.all(), runs);
-    const same = JSON.stringify(t.last) === JSON.stringify(ours.pooled.last);
-    row('  proposed accounts() over usage_daily', t, GOAL.query, same ? 'same rows as accounts()' : 'DIFFERENT rows from accounts()!');
-    figures.proposedPooled = t;
-  }
   // the same aggregations as they were before migration 2, over every usage row
   const beforeRuns = Math.min(runs, 3);
   const dailyBefore = db.prepare(DAILY_BEFORE_SQL);
@@ -92,43 +79,13 @@ async function aggregations(engine: Engine, runs: number): Promise<DashboardFigu
   const pooledBefore = db.prepare(ACCOUNT_SELECT_BEFORE);
   const d0 = await measure('daily before', () => dailyBefore.all(), beforeRuns);
   const s0 = await measure('spend before', () => spendBefore.all(), beforeRuns);
-  const p0 = accountsOld ? ours.pooled : await measure('pooled before', () => pooledBefore.all(), beforeRuns);
+  const p0 = await measure('pooled before', () => pooledBefore.all(), beforeRuns);
   const sameDaily = sameRows(d0.last as DailyRow[], ours.daily.last as DailyRow[]);
   row('  before: daily cost over usage_records', d0, GOAL.query, sameDaily ? 'same groups and sums as over usage_daily' : 'DIFFERENT from usage_daily!');
   row('  before: billed spend over usage_records', s0, GOAL.query, JSON.stringify(s0.last) === JSON.stringify(ours.spend.last) ? 'same sums' : 'DIFFERENT sums!');
-  if (!accountsOld) row('  before: accounts() over usage_records', p0, GOAL.query, JSON.stringify(p0.last) === JSON.stringify(ours.pooled.last) ? 'same rows' : 'DIFFERENT rows!');
+  row('  before: accounts() over usage_records', p0, GOAL.query, JSON.stringify(p0.last) === JSON.stringify(ours.pooled.last) ? 'same rows' : 'DIFFERENT rows!');
   figures.before = { daily: d0, spend: s0, pooled: p0 };
   return figures;
-}
-
-/** Whether repos/blocks.ts still has the usage subqueries over usage_records (before the proposed change). */
-function readsUsageRecords(engine: Engine): boolean {
-  const sub = substituteSql(engine.ctx.db, ACCOUNT_SUBQUERIES);
-  try {
-    createBlocksRepo(engine.ctx.db);
-    return sub.hits() > 0;
-  } finally {
-    sub.restore();
-  }
-}
-
-/** dashboard-get with repos/blocks.ts accounts() reading usage_daily (its SQL rewritten at prepare time). */
-async function projected(engine: Engine, runs: number): Promise<Timing | null> {
-  const db = engine.ctx.db;
-  if (!hasUsageDaily(db)) return null;
-  if (!readsUsageRecords(engine)) return null;
-  const sub = substituteSql(db, ACCOUNT_SUBQUERIES);
-  try {
-    out('  projected with the proposed repos/blocks.ts accounts() over usage_daily (SQL substituted at prepare time):');
-    const t = await measure('projected', () => engine.invoke('dashboard-get', {}), runs);
-    row('  dashboard-get (end to end), projected', t, GOAL.query, sub.hits() ? `${sub.hits()} statements rewritten over the runs` : 'nothing substituted: repos/blocks.ts has changed');
-    const stmts = await perStatement(db, () => engine.invoke('dashboard-get', {}), runs);
-    const sql = stmts.reduce((x, y) => x + y.medianMs, 0);
-    out(`    of which SQL ${fmtMs(sql)} (slowest: ${fmtMs(stmts[0]?.medianMs ?? 0)} ${short(stmts[0]?.sql ?? '', 70)}), engine work outside SQL ${fmtMs(Math.max(0, t.medianMs - sql))}`);
-    return t;
-  } finally {
-    sub.restore();
-  }
 }
 
 function payload(last: unknown): void {

@@ -1,7 +1,6 @@
 /**
  * SQL the scale benchmark compares with what the app runs: the dashboard's aggregations as they
- * were over usage_records before migration 2, the repos/blocks.ts accounts() change proposed to
- * that file's owner, and the exactness check of the usage_daily pre-aggregate.
+ * were over usage_records before migration 2, and the exactness check of the usage_daily pre-aggregate.
  */
 import type { Db } from '../electron/engine/db/open';
 
@@ -9,34 +8,15 @@ export function hasUsageDaily(db: Db): boolean {
   return !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage_daily'`).get();
 }
 
-/** repos/blocks.ts accounts() with its usage subqueries over usage_daily (proposed to that file's owner, since adopted). */
-export const PROPOSED_ACCOUNT_SELECT = `
+/** repos/blocks.ts accounts() as it was before migration 2, its usage figures over usage_records. */
+export const ACCOUNT_SELECT_BEFORE = `
   SELECT a.id, a.provider, a.external_id AS externalId, a.name, a.currency, a.pooled, a.auto_recharge AS autoRecharge,
          a.monthly_budget_micros AS monthlyBudgetMicros,
          (SELECT count(*) FROM credit_blocks b WHERE b.account_id = a.id AND b.retired_at IS NULL) AS blocks,
-         (SELECT count(DISTINCT workload_key) FROM usage_daily d WHERE d.account_key = a.id AND d.workload_key <> 0) AS workloads,
-         (SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage') AS spendMicros,
-         (SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage' AND d.workload_key = 0) AS unattributedMicros
+         (SELECT count(DISTINCT workload_id) FROM usage_records u WHERE u.account_id = a.id AND u.workload_id IS NOT NULL) AS workloads,
+         (SELECT COALESCE(SUM(billed_cost_micros), 0) FROM usage_records u WHERE u.account_id = a.id AND u.charge_category = 'usage') AS spendMicros,
+         (SELECT COALESCE(SUM(billed_cost_micros), 0) FROM usage_records u WHERE u.account_id = a.id AND u.charge_category = 'usage' AND u.workload_id IS NULL) AS unattributedMicros
   FROM credit_accounts a ORDER BY a.name`;
-
-/** The usage subqueries of repos/blocks.ts ACCOUNT_SELECT, and what PROPOSED_ACCOUNT_SELECT puts in their place. */
-export const ACCOUNT_SUBQUERIES: readonly (readonly [string, string])[] = [
-  [
-    '(SELECT count(DISTINCT workload_id) FROM usage_records u WHERE u.account_id = a.id AND u.workload_id IS NOT NULL) AS workloads',
-    '(SELECT count(DISTINCT workload_key) FROM usage_daily d WHERE d.account_key = a.id AND d.workload_key <> 0) AS workloads',
-  ],
-  [
-    "(SELECT COALESCE(SUM(billed_cost_micros), 0) FROM usage_records u WHERE u.account_id = a.id AND u.charge_category = 'usage') AS spendMicros",
-    "(SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage') AS spendMicros",
-  ],
-  [
-    "(SELECT COALESCE(SUM(billed_cost_micros), 0) FROM usage_records u WHERE u.account_id = a.id AND u.charge_category = 'usage' AND u.workload_id IS NULL) AS unattributedMicros",
-    "(SELECT COALESCE(SUM(billed_micros), 0) FROM usage_daily d WHERE d.account_key = a.id AND d.charge_category = 'usage' AND d.workload_key = 0) AS unattributedMicros",
-  ],
-];
-
-/** accounts() as it was before migration 2, its usage subqueries over usage_records. */
-export const ACCOUNT_SELECT_BEFORE = ACCOUNT_SUBQUERIES.reduce((sql, [before, after]) => sql.split(after).join(before), PROPOSED_ACCOUNT_SELECT);
 
 /** The dashboard's spend by provider over the pre-aggregate (now) and over every usage row (before migration 2). */
 export const SPEND_SQL = {

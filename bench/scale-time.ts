@@ -151,27 +151,6 @@ export async function perStatement(db: Db, fn: () => unknown, runs = 5): Promise
   }
 }
 
-/**
- * Rewrites SQL text at prepare time (exact substrings): to time a proposed change to a file the
- * benchmark does not own through the real handler. `hits` counts the statements rewritten.
- */
-export function substituteSql(db: Db, pairs: readonly (readonly [string, string])[]): { hits: () => number; restore(): void } {
-  const prepare = db.prepare;
-  let hits = 0;
-  (db as unknown as { prepare: unknown }).prepare = function (this: Db, source: string) {
-    let sql = source;
-    for (const [from, to] of pairs) sql = sql.split(from).join(to);
-    if (sql !== source) hits++;
-    return prepare.call(this, sql);
-  };
-  return {
-    hits: () => hits,
-    restore() {
-      (db as unknown as { prepare: unknown }).prepare = prepare;
-    },
-  };
-}
-
 export function fmtMs(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 }

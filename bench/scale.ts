@@ -169,7 +169,7 @@ async function main(): Promise<void> {
 
     // ---- dashboard ----------------------------------------------------------------------------
     const dash = await dashboardSection(engine, o.runs, (label, name, goal, cold) => timeHandler(engine, label, name, {}, goal, o.runs, cold));
-    const { ours, proposedPooled, before, projected } = dash;
+    const { ours, before } = dash;
 
     // ---- ledger and reports -------------------------------------------------------------------
     out('');
@@ -234,7 +234,6 @@ async function main(): Promise<void> {
           const label = { daily: 'daily cost per account, unit, workload', spend: 'billed spend by provider', pooled: 'unattributed share per account' }[k];
           line(label, ours[k].medianMs, duck.timings[k], `  (${duck.timings[k].rows.toLocaleString('en-US')} rows)`);
         }
-        if (proposedPooled) line('  unattributed share, proposed accounts()', proposedPooled.medianMs, duck.timings.pooled);
         if (before) {
           line('  before: daily cost over usage_records', before.daily.medianMs, duck.timings.daily);
           line('  before: billed spend over usage_records', before.spend.medianMs, duck.timings.spend);
@@ -275,7 +274,6 @@ async function main(): Promise<void> {
     out('');
     out(missed.length === 0 ? '== every figure met its goal' : `== ${missed.length} figure(s) missed their goal:`);
     for (const m of missed) out(`  MISS ${m.what}: ${fmtMs(m.ms)} (goal < ${fmtMs(m.goal)})`);
-    if (projected) out(`  (dashboard-get with the proposed repos/blocks.ts accounts(): ${fmtMs(projected.medianMs)})`);
     out(`finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

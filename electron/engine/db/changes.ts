@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from './open';
 
 /**
@@ -8,10 +9,13 @@ import type { Db } from './open';
  * every other kept result stale.
  */
 export function dataVersion(db: Db): string {
-  const changes = (db.prepare('SELECT total_changes()').pluck().get() as number) - (excluded.get(db) ?? 0);
-  return `${db.pragma('data_version', { simple: true }) as number}:${changes}`;
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = { changes: db.prepare('SELECT total_changes()').pluck(), version: db.prepare('PRAGMA data_version').pluck() }));
+  const changes = (s.changes.get() as number) - (excluded.get(db) ?? 0);
+  return `${s.version.get() as number}:${changes}`;
 }
 
+const statements = new WeakMap<Db, { changes: Database.Statement; version: Database.Statement }>();
 const excluded = new WeakMap<Db, number>();
 
 /** Declares n row changes this connection just made to derived data only. */

@@ -116,15 +116,16 @@ function configure(db: Db, file: string, readonly: boolean, checkMaxBytes: numbe
 export const OPEN_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
 function skipOpenCheck(file: string, maxBytes: number): boolean {
-  if (file === ':memory:') return false;
-  const size = (p: string) => {
-    try {
-      return fs.statSync(p).size;
-    } catch {
-      return 0;
-    }
-  };
-  return size(file) > maxBytes && size(`${file}-wal`) === 0;
+  return file !== ':memory:' && fileSize(file) > maxBytes && fileSize(`${file}-wal`) === 0;
+}
+
+/** A file's size in bytes, 0 when it does not exist (a database's -wal after a clean close). */
+export function fileSize(p: string): number {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return 0;
+  }
 }
 
 const openChecks = new WeakMap<Db, 'quick_check' | 'skipped'>();

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import type { EngineContext } from '../context';
 import type { HandlerImpls } from '../../../shared/api';
 import type { maintenanceApi, DbInfo } from '../../../shared/api/maintenance';
-import { backupsDir, latestBackup, openCheck, openDatabase, schemaVersion } from '../db/open';
+import { backupsDir, fileSize, latestBackup, openCheck, openDatabase, schemaVersion } from '../db/open';
 import { SCHEMA_VERSION } from '../db/migrations';
 import { RefusedError } from '../errors';
 import { quickCheck, readCounts } from '../repos/maintenance';
@@ -10,14 +9,6 @@ import { auditSoon, backupDatabase, checkBackupTarget, defaultBackupPath, rebind
 import { restoreDatabase } from '../services/restore';
 
 type MaintenanceHandlers = Pick<HandlerImpls, keyof typeof maintenanceApi>;
-
-function fileSize(p: string): number {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0;
-  }
-}
 
 function info(ctx: EngineContext, check: boolean): DbInfo {
   const memory = ctx.dbPath === ':memory:';

@@ -21,6 +21,17 @@ const KEPT = `
 const expectExact = (db: Db) => expect(db.prepare(KEPT).all()).toEqual(db.prepare(FRESH).all());
 
 /** A v1 database with two accounts, two workloads, two imports and rows of every kind the aggregate keys on. */
+/** A schema-1 database file (before usage_daily), optionally with the seed rows already in it. */
+function v1File(seeded: boolean): string {
+  const file = tempDbPath();
+  const raw = new Database(file);
+  raw.exec(migration001);
+  raw.pragma('user_version = 1');
+  if (seeded) seedV1(raw);
+  raw.close();
+  return file;
+}
+
 function seedV1(db: Database.Database): void {
   db.exec(`
     INSERT INTO credit_accounts (id, provider, external_id, name, currency, created_at) VALUES
@@ -48,13 +59,7 @@ function seedV1(db: Database.Database): void {
 
 describe('migration 2: usage_daily', () => {
   it('backfills the aggregate from the rows a v1 database already holds', () => {
-    const file = tempDbPath();
-    const raw = new Database(file);
-    raw.exec(migration001);
-    raw.pragma('user_version = 1');
-    seedV1(raw);
-    raw.close();
-    const db = openDatabase(file);
+    const db = openDatabase(v1File(true));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.prepare('SELECT count(*) AS n FROM usage_daily').get()).toEqual({ n: 6 });
     expectExact(db);
@@ -62,12 +67,7 @@ describe('migration 2: usage_daily', () => {
   });
 
   it('stays exact through inserts, re-attribution, a deleted workload, an undone import and a rebuild', () => {
-    const file = tempDbPath();
-    const raw = new Database(file);
-    raw.exec(migration001);
-    raw.pragma('user_version = 1');
-    raw.close();
-    const db = openDatabase(file);
+    const db = openDatabase(v1File(false));
     seedV1(db); // through the triggers this time
     expectExact(db);
     db.prepare('UPDATE usage_records SET workload_id = 2 WHERE workload_id IS NULL AND account_id = 1').run(); // a new rule attributes them
@@ -89,12 +89,7 @@ describe('migration 2: usage_daily', () => {
   });
 
   it('merges a bulk import written with the insert trigger off in one statement', () => {
-    const file = tempDbPath();
-    const raw = new Database(file);
-    raw.exec(migration001);
-    raw.pragma('user_version = 1');
-    raw.close();
-    const db = openDatabase(file);
+    const db = openDatabase(v1File(false));
     seedV1(db);
     db.transaction(() => {
       const trigger = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'usage_daily_insert'").get() as { sql: string }).sql;

@@ -195,6 +195,14 @@ export class Rng {
   /** the seed's hash (an Int32Array for the reason `s` is one) */
   private readonly streamHash = new Int32Array(1);
 
+  /**
+   * The generator's live state (a, b, c, d): for a loop that draws as tableNormals does, with
+   * the state in its locals, and writes it back when done.
+   */
+  get state(): Int32Array {
+    return this.s;
+  }
+
   /** Copies the generator's state into `into` (four words), for restoreState to go back to. */
   saveState(into: Int32Array): void {
     into.set(this.s);

@@ -11,7 +11,7 @@
  */
 import { runKernel, type CompiledDrawdown, type KernelOut } from '../drawdown-kernel';
 import { makeKernelOut } from '../drawdown-kernel';
-import { Rng } from './rng';
+import { NOISE_TABLE, NOISE_TABLE_BITS, NOISE_TABLE_SIZE, Rng } from './rng';
 import type { DynamicRule } from './scenario-compile';
 import { accountDryDay, type BlockFacts } from './simulate-stats';
 
@@ -35,7 +35,8 @@ export function tableExp(x: number): number {
 /** The longest horizon the simulation takes (20 years): a row fits ROW_Z and ROW_SUM. */
 export const MAX_SIMULATION_DAYS = 7_320;
 /**
- * What costRow works on: the row's daily normals, drawn in per row, and the median costs.
+ * What costRow works on: the median costs (and, for rowExact alone, ROW_Z: a row's daily normals
+ * drawn in first).
  * Module constants rather than arguments: V8 then knows them when it compiles costRow and checks
  * nothing about them per day (an argument array is checked again after every store the loop
  * makes). MEDIANS holds the whole run's medians when they fit (copied in when a runner starts
@@ -48,6 +49,12 @@ let MEDIANS_OWNER = 0;
 let nextRunnerId = 1;
 /** what costRow adds the row's costs into: a kernel group's sum, or one workload's row */
 const ROW_SUM = new Float64Array(MAX_SIMULATION_DAYS);
+/**
+ * costRow's numbers (spike size, φ, a, damping, k, u, q): read from here they are plain doubles;
+ * as arguments, one that happens to be a whole number arrives as a small integer, and the loop
+ * then checks which of the two every argument is on every day.
+ */
+const ROW_PARAMS = new Float64Array(7);
 
 /** Per-workload sampling parameters, one typed array per parameter. */
 export interface Sampler {
@@ -111,47 +118,82 @@ export interface PathShape {
  * happens to PathRunner's shape. In units of the exp table's steps, with u = σ·e (the AR(1) log
  * noise) and q = level shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with
  * the level into q = damping·q + k): cost = median · exp(u + q) · (spike that day ? size : 1),
- * added into ROW_SUM[0..days); returns the row's total. The normals are ROW_Z's, the medians
- * MEDIANS[from..from + days). The days run in stretches between spike days (no test per day):
- * each stretch ends on its spike day, whose cost is then scaled. No clamp: an exponent beyond the
- * table reads undefined, the total turns NaN and sample() redoes the rows.
+ * added into ROW_SUM[0..days); returns the row's total. The medians are MEDIANS[from..from + days).
+ *
+ * The day's normal is drawn here, from the generator state `s` (held in locals, written back at
+ * the end): exactly what Rng.fillTableNormal over the row's days gives (a draw's top bits for day
+ * d, its bottom bits for day d + 1; a last odd day from a draw's top bits), without a buffer in
+ * between. The days run in pairs up to the pair holding the next spike day (no test per day),
+ * which goes through the day-by-day tail with the spike's extra. No clamp: an exponent beyond
+ * the table reads undefined, the total turns NaN and sample() redoes the rows.
  */
-function costRow(
-  from: number,
-  days: number,
-  spikes: Int32Array,
-  si: number,
-  size: number,
-  ph: number,
-  a: number,
-  damp: number,
-  k: number,
-  u: number,
-  q: number,
-): number {
+function costRow(s: Int32Array, from: number, days: number, spikes: Int32Array, si: number): number {
+  const size = ROW_PARAMS[0];
+  const ph = ROW_PARAMS[1];
+  const a = ROW_PARAMS[2];
+  const damp = ROW_PARAMS[3];
+  const k = ROW_PARAMS[4];
+  let u = ROW_PARAMS[5];
+  let q = ROW_PARAMS[6];
   const table = EXP_TABLE;
-  const z = ROW_Z;
+  const noise = NOISE_TABLE;
   const median = MEDIANS;
   const out = ROW_SUM;
   const rounding = EXP_OFFSET + 0.5;
+  const shift = 32 - NOISE_TABLE_BITS;
+  const mask = NOISE_TABLE_SIZE - 1;
+  let sa = s[0];
+  let sb = s[1];
+  let sc = s[2];
+  let sd = s[3];
   let total = 0;
   let d = 0;
   for (;;) {
-    const spike = spikes[si++]; // ascending, ended by `days`
-    const end = spike < days ? spike + 1 : days;
-    let c = 0;
-    for (; d < end; d++) {
-      u = ph * u + a * z[d];
+    const spike = spikes[si]; // ascending, ended by `days`
+    for (; d + 1 < spike; d += 2) {
+      const t = (((sa + sb) | 0) + sd) | 0;
+      sd = (sd + 1) | 0;
+      sa = sb ^ (sb >>> 9);
+      sb = (sc + (sc << 3)) | 0;
+      sc = (((sc << 21) | (sc >>> 11)) + t) | 0;
+      u = ph * u + a * noise[t >>> shift];
       q = damp * q + k;
-      c = median[from + d] * table[(u + q + rounding) | 0];
+      const c0 = median[from + d] * table[(u + q + rounding) | 0];
+      out[d] += c0;
+      total += c0;
+      u = ph * u + a * noise[t & mask];
+      q = damp * q + k;
+      const c1 = median[from + d + 1] * table[(u + q + rounding) | 0];
+      out[d + 1] += c1;
+      total += c1;
+    }
+    if (d >= days) break;
+    // the pair holding the spike day (or the last, odd day): day by day
+    const t = (((sa + sb) | 0) + sd) | 0;
+    sd = (sd + 1) | 0;
+    sa = sb ^ (sb >>> 9);
+    sb = (sc + (sc << 3)) | 0;
+    sc = (((sc << 21) | (sc >>> 11)) + t) | 0;
+    const end = d + 1 < days ? d + 2 : d + 1;
+    for (let bits = t >>> shift; d < end; d++, bits = t & mask) {
+      u = ph * u + a * noise[bits];
+      q = damp * q + k;
+      const c = median[from + d] * table[(u + q + rounding) | 0];
       out[d] += c;
       total += c;
+      if (spikes[si] === d) {
+        const extra = c * (size - 1);
+        out[d] += extra;
+        total += extra;
+        si++;
+      }
     }
-    if (spike >= days) return total;
-    const extra = c * (size - 1);
-    out[spike] += extra;
-    total += extra;
   }
+  s[0] = sa;
+  s[1] = sb;
+  s[2] = sc;
+  s[3] = sd;
+  return total;
 }
 
 export class PathRunner {
@@ -314,13 +356,9 @@ export class PathRunner {
     }
   }
 
-  /**
-   * Workload w's daily normals into ROW_Z (drawn now, while they are in the nearest cache);
-   * returns where its medians start in MEDIANS (copied in first when the run's do not fit).
-   */
-  private loadRow(w: number, rng: Rng): number {
+  /** Where workload w's medians start in MEDIANS (copied in first when the run's do not fit). */
+  private medianAt(w: number): number {
     const H = this.H;
-    rng.fillTableNormal(ROW_Z, 0, H);
     if (H * this.nW <= MEDIANS.length) {
       if (MEDIANS_OWNER !== this.id) {
         MEDIANS.set(this.s.median);
@@ -344,20 +382,14 @@ export class PathRunner {
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
     const damp = sp.trendDamping[w];
-    const from = this.loadRow(w, rng);
-    return costRow(
-      from,
-      H,
-      this.spikeDays,
-      w * (H + 1),
-      sp.spikeSize[w],
-      sp.phi[w],
-      sp.innovation[w] * sp.sigma[w] * EXP_STEPS,
-      damp,
-      (damp * slp + (1 - damp) * lvl) * EXP_STEPS,
-      sp.sigma[w] * this.shock[3 * w + 2] * EXP_STEPS,
-      (lvl + slp * sp.dampedBefore[w]) * EXP_STEPS,
-    );
+    ROW_PARAMS[0] = sp.spikeSize[w];
+    ROW_PARAMS[1] = sp.phi[w];
+    ROW_PARAMS[2] = sp.innovation[w] * sp.sigma[w] * EXP_STEPS;
+    ROW_PARAMS[3] = damp;
+    ROW_PARAMS[4] = (damp * slp + (1 - damp) * lvl) * EXP_STEPS;
+    ROW_PARAMS[5] = sp.sigma[w] * this.shock[3 * w + 2] * EXP_STEPS;
+    ROW_PARAMS[6] = (lvl + slp * sp.dampedBefore[w]) * EXP_STEPS;
+    return costRow(rng.state, this.medianAt(w), H, this.spikeDays, w * (H + 1));
   }
 
   /** The spike days of workload w on this path, ascending, ended by H (geometric gaps: no draw per day). */
@@ -369,7 +401,8 @@ export class PathRunner {
   /** Row w with Math.exp and a clamp, added into ROW_SUM; returns its total. */
   private rowExact(w: number, rng: Rng): number {
     const { H, s: sp, spikeDays } = this;
-    const from = this.loadRow(w, rng);
+    rng.fillTableNormal(ROW_Z, 0, H);
+    const from = this.medianAt(w);
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
     let e = this.shock[3 * w + 2];

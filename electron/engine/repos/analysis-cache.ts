@@ -34,44 +34,102 @@ interface CacheRow {
   payload: string;
 }
 
+/** Where the usage rows stand against a kept result's coverage. */
+interface Coverage {
+  maxId: number;
+  rows: number;
+  lastImport: number;
+  /** the kept result holds every row there is */
+  upToDate: boolean;
+  /** the kept result may hold rows that are gone: start over */
+  stale: boolean;
+  /** the rows to fold in are those with fromId < id <= maxId */
+  fromId: number;
+}
+
+const coverage = (db: Db, name: string, format: number): Coverage & { payload: string | null } => {
+  const maxId = db.prepare('SELECT COALESCE(max(id), 0) FROM usage_records').pluck().get() as number;
+  const rows = db.prepare('SELECT count(*) FROM usage_records').pluck().get() as number;
+  const lastImport = db.prepare("SELECT COALESCE(max(id), 0) FROM imports WHERE status = 'committed'").pluck().get() as number;
+  const row = db.prepare<[string], CacheRow>('SELECT format, covered_id, covered_rows, covered_import, imports_sig, payload FROM analysis_cache WHERE name = ?').get(name);
+  if (row && row.format === format && importsSig(db, row.covered_import) === row.imports_sig) {
+    const added = db.prepare('SELECT count(*) FROM usage_records WHERE id > ?').pluck().get(row.covered_id) as number;
+    if (row.covered_rows + added === rows) return { maxId, rows, lastImport, upToDate: added === 0, stale: false, fromId: row.covered_id, payload: row.payload };
+  }
+  return { maxId, rows, lastImport, upToDate: false, stale: true, fromId: 0, payload: null };
+};
+
+/** Records what a kept result now covers; returns the rows changed. */
+function saveCoverage(db: Db, name: string, format: number, c: Coverage, payload: string, now: string): number {
+  return db
+    .prepare(
+      `INSERT INTO analysis_cache (name, format, covered_id, covered_rows, covered_import, imports_sig, payload, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET format = excluded.format, covered_id = excluded.covered_id, covered_rows = excluded.covered_rows,
+         covered_import = excluded.covered_import, imports_sig = excluded.imports_sig, payload = excluded.payload, updated_at = excluded.updated_at`,
+    )
+    .run(name, format, c.maxId, c.rows, c.lastImport, importsSig(db, c.lastImport), payload, now).changes;
+}
+
 export function readIncremental<T>(db: Db, spec: IncrementalSpec<T>, now: () => string = () => new Date().toISOString()): T {
   const read = db.transaction(() => {
-    const maxId = db.prepare('SELECT COALESCE(max(id), 0) FROM usage_records').pluck().get() as number;
-    const rows = db.prepare('SELECT count(*) FROM usage_records').pluck().get() as number;
-    const lastImport = db.prepare("SELECT COALESCE(max(id), 0) FROM imports WHERE status = 'committed'").pluck().get() as number;
-    const row = db.prepare<[string], CacheRow>('SELECT format, covered_id, covered_rows, covered_import, imports_sig, payload FROM analysis_cache WHERE name = ?').get(spec.name);
-    if (row && row.format === spec.format && importsSig(db, row.covered_import) === row.imports_sig) {
-      const added = db.prepare('SELECT count(*) FROM usage_records WHERE id > ?').pluck().get(row.covered_id) as number;
-      if (row.covered_rows + added === rows) {
-        const value = spec.decode(row.payload);
-        if (added === 0) return { value, save: null };
-        spec.fold(value, row.covered_id, maxId);
-        return { value, save: { maxId, rows, lastImport } };
-      }
-    }
-    const value = spec.empty();
-    spec.fold(value, 0, maxId);
-    return { value, save: { maxId, rows, lastImport } };
+    const c = coverage(db, spec.name, spec.format);
+    if (c.upToDate) return { value: spec.decode(c.payload!), save: null };
+    const value = c.stale ? spec.empty() : spec.decode(c.payload!);
+    spec.fold(value, c.fromId, c.maxId);
+    return { value, save: c };
   });
   const { value, save } = read.deferred();
   if (save) {
     try {
-      withoutWaiting(db, () => {
-        const info = db
-          .prepare(
-            `INSERT INTO analysis_cache (name, format, covered_id, covered_rows, covered_import, imports_sig, payload, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (name) DO UPDATE SET format = excluded.format, covered_id = excluded.covered_id, covered_rows = excluded.covered_rows,
-               covered_import = excluded.covered_import, imports_sig = excluded.imports_sig, payload = excluded.payload, updated_at = excluded.updated_at`,
-          )
-          .run(spec.name, spec.format, save.maxId, save.rows, save.lastImport, importsSig(db, save.lastImport), spec.encode(value), now());
-        // keeping a derived result is not a change of the data (results kept until it changes stay valid)
-        ownChanges(db, info.changes);
-      });
+      // keeping a derived result is not a change of the data (results kept until it changes stay valid)
+      withoutWaiting(db, () => ownChanges(db, saveCoverage(db, spec.name, spec.format, save, spec.encode(value), now())));
     } catch {
       // read-only, busy or full: the result stands, it is just not kept
     }
   }
   return value;
+}
+
+/**
+ * A table derived from every usage row (migration 6), described by its analysis_cache row (an
+ * empty payload) and brought up to date the same way: rows added since are folded in, and the
+ * table is emptied and refilled when rows it covered may have gone. Writes go through
+ * spec.clear and spec.fold, each returning the rows it changed.
+ */
+export interface DerivedTableSpec {
+  name: string;
+  format: number;
+  clear(): number;
+  /** folds the usage rows with afterId < id <= throughId into the table */
+  fold(afterId: number, throughId: number): number;
+}
+
+/**
+ * Runs read() in one read transaction over an up-to-date derived table, bringing it up to date
+ * first (in a write transaction that gives way at once to an import holding the lock). Returns
+ * null when the table cannot be brought up to date (read-only, busy, full, or rows arriving
+ * between the write and the read): the caller answers from usage_records instead.
+ */
+export function readDerivedTable<T>(db: Db, spec: DerivedTableSpec, read: () => T, now: () => string = () => new Date().toISOString()): T | null {
+  const attempt = db.transaction(() => (coverage(db, spec.name, spec.format).upToDate ? { value: read() } : null));
+  const first = attempt.deferred();
+  if (first) return first.value;
+  try {
+    withoutWaiting(db, () =>
+      db
+        .transaction(() => {
+          const c = coverage(db, spec.name, spec.format);
+          if (c.upToDate) return;
+          const changed = (c.stale ? spec.clear() : 0) + spec.fold(c.fromId, c.maxId) + saveCoverage(db, spec.name, spec.format, c, '', now());
+          // derived rows only: results kept until the data changes stay valid
+          ownChanges(db, changed);
+        })
+        .immediate(),
+    );
+  } catch {
+    return null;
+  }
+  return attempt.deferred()?.value ?? null;
 }
 
 /** Committed imports up to an id, as count:sum of their ids (ids are never reused; an undo drops one). */

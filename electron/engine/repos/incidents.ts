@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { readIncremental, type IncrementalSpec } from './analysis-cache';
+import { createKeyDailyRepo, type KeyDay } from './key-daily';
 
 /**
  * SQL for incident correlation. Every series is aggregated in SQL (per key or workload and day;
@@ -60,20 +61,38 @@ export function createIncidentsRepo(db: Db) {
       WHERE ${col} <> 0 AND charge_category = 'usage' AND day >= ? AND day <= ?
       GROUP BY ${col}, day ORDER BY ${col}, day`);
   const statements = { workload_id: fromDaily('workload_key'), account_id: fromDaily('account_key') };
-  // Everything per API key comes from one pass over the window's rows (each pass costs about a
-  // second at 5 million rows): groups per key, workload, account, model and day, split by hour
-  // for the hourly rows of the last days; the series are summed from the groups in keyWindow().
-  const keyGroups = db.prepare<{ historyFrom: string; hourFrom: string; to: string }>(`
-    SELECT api_key, workload_id, account_id, COALESCE(model_id, model_raw) AS model, day,
-           CASE WHEN day >= @hourFrom AND ${HOURLY} THEN substr(period_start, 1, 13) END AS hour,
-           count(*) AS n,
-           SUM(charge_category = 'usage') AS usage_rows,
-           SUM(CASE WHEN charge_category = 'usage' THEN COALESCE(requests, 0) ELSE 0 END) AS requests,
-           SUM(CASE WHEN charge_category = 'usage' THEN billed_cost_micros END) AS billed,
-           SUM(CASE WHEN charge_category = 'usage' THEN COALESCE(billed_cost_micros, 0) ELSE 0 END) AS micros
-    FROM usage_records
-    WHERE day >= @historyFrom AND day <= @to AND (api_key IS NOT NULL OR (day >= @hourFrom AND charge_category = 'usage' AND ${HOURLY}))
-    GROUP BY api_key, workload_id, account_id, model, day, hour`);
+  // Everything per API key but the hours comes from the daily groups per key, model, workload and
+  // account (repos/key-daily.ts, kept in usage_key_daily); summed into the series in keyWindow().
+  const keyDays = createKeyDailyRepo(db);
+  // Hourly points over the last days: the usage rows that cover at most an hour, keyed or not,
+  // summed per hour, key, workload and model. The rows come as one JSON array per day (the day
+  // index gives them in day order: no sort) and are summed here: grouped in SQL, the sort of
+  // every row took 1 s at 5 million rows; this takes a third of that.
+  const hourlyRows = db.prepare<[string, string], [string, string]>(`
+    SELECT day, json_group_array(json_array(substr(period_start, 1, 13), api_key, workload_id, COALESCE(model_id, model_raw), COALESCE(requests, 0), COALESCE(billed_cost_micros, 0)))
+    FROM usage_records WHERE day >= ? AND day <= ? AND charge_category = 'usage' AND ${HOURLY}
+    GROUP BY day ORDER BY day`).raw(true);
+  const hourly = (from: string, to: string): HourlyPoint[] => {
+    const out: HourlyPoint[] = [];
+    for (const [, json] of hourlyRows.iterate(from, to)) {
+      const points = new Map<string, HourlyPoint>();
+      for (const [hour, apiKey, workloadId, model, requests, micros] of JSON.parse(json) as [string, string | null, number | null, string | null, number, number][]) {
+        // '\u0001' stands for none: no key or model contains it
+        const k = `${hour}\u0000${apiKey ?? '\u0001'}\u0000${workloadId ?? ''}\u0000${model ?? '\u0001'}`;
+        const p = points.get(k);
+        if (p) {
+          p.requests += requests;
+          p.micros += micros;
+        } else points.set(k, { apiKey, workloadId, model, hour, requests, micros });
+      }
+      // a day's hours in order (stable: ties keep the rows' order), days in order
+      for (const p of [...points.values()].sort((a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0))) {
+        p.hour = `${p.hour}:00:00Z`;
+        out.push(p);
+      }
+    }
+    return out;
+  };
   // The first use of each model by each key is all new-model detection needs: over all history,
   // kept in analysis_cache and topped up with the rows added since (5 s at 5 million rows, then
   // only the new rows).
@@ -123,7 +142,11 @@ export function createIncidentsRepo(db: Db) {
   return {
     /** Daily spend per workload or account in [from, to], from usage_daily. */
     daily: (col: 'workload_id' | 'account_id', from: string, to: string) => statements[col].all(from, to),
-    keyWindow: (w: KeyWindowRange) => keyWindow(keyGroups.raw(true).iterate({ historyFrom: w.historyFrom, hourFrom: w.hourFrom, to: w.to }) as IterableIterator<KeyGroup>, w),
+    /** The per-key series of a window, and the hourly points (read in the same transaction as the groups). */
+    keyWindow: (w: KeyWindowRange): KeyWindow => {
+      const r = keyDays.days(w.historyFrom, w.to, () => hourly(w.hourFrom, w.to));
+      return { ...keyWindow(r.days, w), hourly: r.also };
+    },
     /** Each key's first use of each model, among the pairs first used on or before `to`. */
     firstUse: (to: string) => {
       const out: { apiKey: string; model: string; firstAt: string }[] = [];
@@ -167,50 +190,50 @@ export interface KeyWindow {
   keyHomes: { apiKey: string; accountId: number | null; workloadId: number | null; n: number }[];
 }
 
-type KeyGroup = [apiKey: string | null, workloadId: number | null, accountId: number | null, model: string | null, day: string, hour: string | null, n: number, usageRows: number, requests: number, billed: number | null, micros: number];
-
-/** Sums the groups of one pass into the per-key series the incident analysis reads. */
-function keyWindow(groups: IterableIterator<KeyGroup>, w: KeyWindowRange): KeyWindow {
-  const daily = new Map<string, DailyPoint>();
-  const hourly = new Map<string, HourlyPoint>();
-  const byModel = new Map<string, KeyWindow['dailyByKeyModel'][number]>();
-  const homes = new Map<string, KeyWindow['keyHomes'][number]>();
-  // group keys: the parts joined by a character no key, model or day contains (none apart from '')
-  const id = (...parts: (string | number | null)[]) => parts.map((p) => (p === null ? '\u0001' : p)).join('\u0000');
-  for (const [apiKey, workloadId, accountId, model, day, hour, n, usageRows, requests, billed, micros] of groups) {
-    if (hour !== null && usageRows > 0 && day >= w.hourFrom) {
-      const k = id(apiKey, workloadId, model, hour);
-      const h = hourly.get(k);
-      if (h) {
-        h.requests += requests;
-        h.micros += micros;
-      } else hourly.set(k, { apiKey, workloadId, model, hour: `${hour}:00:00Z`, requests, micros });
-    }
-    if (apiKey === null) continue;
-    const home = id(apiKey, accountId, workloadId);
-    const e = homes.get(home);
-    if (e) e.n += n;
-    else homes.set(home, { apiKey, accountId, workloadId, n });
-    if (billed !== null) {
-      const k = id(apiKey, day);
-      const d = daily.get(k);
-      if (d) d.micros += billed;
-      else daily.set(k, { key: apiKey, day, micros: billed });
-    }
-    if (usageRows > 0 && day >= w.modelFrom) {
-      const k = id(apiKey, model ?? '', day);
-      const m = byModel.get(k);
-      if (m) {
-        m.requests += requests;
-        m.micros += micros;
-      } else byModel.set(k, { apiKey, model: model ?? '', day, requests, micros });
+/**
+ * Sums the daily groups into the per-key series the incident analysis reads: the days arrive in
+ * order, so a key's (or a key and model's) day merges with its last point; homes are counted per
+ * key. The output is ordered with JavaScript's comparison (SQLite sorts bytes, JavaScript UTF-16
+ * units).
+ */
+function keyWindow(days: KeyDay[], w: KeyWindowRange): Omit<KeyWindow, 'hourly'> {
+  const daily = new Map<string, DailyPoint[]>();
+  const byModel = new Map<string, Map<string, KeyWindow['dailyByKeyModel']>>();
+  const homes = new Map<string, Map<string, KeyWindow['keyHomes'][number]>>();
+  for (const [day, groups] of days) {
+    const withModels = day >= w.modelFrom;
+    for (const [apiKey, workloadKey, accountKey, model, n, usageRows, requests, billed, micros] of groups) {
+      let keyHomes = homes.get(apiKey);
+      if (!keyHomes) homes.set(apiKey, (keyHomes = new Map()));
+      const home = `${accountKey}/${workloadKey}`;
+      const e = keyHomes.get(home);
+      if (e) e.n += n;
+      else keyHomes.set(home, { apiKey, accountId: accountKey || null, workloadId: workloadKey || null, n });
+      if (billed !== null) {
+        let points = daily.get(apiKey);
+        if (!points) daily.set(apiKey, (points = []));
+        const last = points.at(-1);
+        if (last?.day === day) last.micros += billed;
+        else points.push({ key: apiKey, day, micros: billed });
+      }
+      if (usageRows > 0 && withModels) {
+        let models = byModel.get(apiKey);
+        if (!models) byModel.set(apiKey, (models = new Map()));
+        let points = models.get(model);
+        if (!points) models.set(model, (points = []));
+        const last = points.at(-1);
+        if (last?.day === day) {
+          last.requests += requests;
+          last.micros += micros;
+        } else points.push({ apiKey, model, day, requests, micros });
+      }
     }
   }
   const cmp = (a: string | number | null, b: string | number | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+  const sorted = <V>(m: Map<string, V>) => [...m].sort((a, b) => cmp(a[0], b[0])).map(([, v]) => v);
   return {
-    daily: [...daily.values()].sort((a, b) => cmp(a.key, b.key) || cmp(a.day, b.day)),
-    hourly: [...hourly.values()].sort((a, b) => cmp(a.hour, b.hour)),
-    dailyByKeyModel: [...byModel.values()].sort((a, b) => cmp(a.apiKey, b.apiKey) || cmp(a.model, b.model) || cmp(a.day, b.day)),
-    keyHomes: [...homes.values()].sort((a, b) => cmp(a.apiKey, b.apiKey) || cmp(a.accountId, b.accountId) || cmp(a.workloadId, b.workloadId)),
+    daily: sorted(daily).flat(),
+    dailyByKeyModel: sorted(byModel).flatMap((models) => sorted(models).flat()),
+    keyHomes: sorted(homes).flatMap((m) => [...m.values()].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.workloadId, b.workloadId))),
   };
 }

@@ -36,16 +36,47 @@ const HASH_SPAN = 2 ** 40;
 const DAY_BUCKETS = 8192;
 const DAY_MS = 86_400_000;
 
-/** The 64 hex digits a usage key is cut from: the content hash itself, or (a label that is no sha256, e.g. a test's) the sha256 of it. */
-function keyHex(contentHash: string): string {
-  return contentHash.length === 64 && /^[0-9a-f]{64}$/.test(contentHash) ? contentHash : createHash('sha256').update(contentHash).digest('hex');
+/** value of a lower-case hex digit by character code, -1 for any other character below 128 */
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
+
+/** hex digits [from, to) of s as a number (exact: at most 13 digits); -1 when one is not a lower-case hex digit */
+function hexNumber(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const d = c < 128 ? HEX_DIGIT[c] : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
 }
 
+/**
+ * The numbers a usage key is cut from (hex digits 0–9, 10–22 and 23–32): those of the content hash
+ * itself when it is a sha256 (64 lower-case hex digits), otherwise (a label, e.g. a test's) of the
+ * sha256 of it. One pass over the digits: a regular expression and three slices took 0.6 µs a row.
+ */
+function keyNumbers(contentHash: string): { a: number; b: number; c: number } | null {
+  if (contentHash.length !== 64 || hexNumber(contentHash, 33, 64) < 0) return null;
+  const a = hexNumber(contentHash, 0, 10);
+  const b = hexNumber(contentHash, 10, 23);
+  const c = hexNumber(contentHash, 23, 33);
+  return a < 0 || b < 0 || c < 0 ? null : { a, b, c };
+}
+
+// the rows of an export come day after day: the last day's bucket is asked again and again
+let lastDay = '';
+let lastBucket = 0;
+
 function dayBucket(day: string): number {
+  if (day === lastDay) return lastBucket;
   const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
-  if (!Number.isFinite(t)) return 0;
-  const d = Math.floor(t / DAY_MS) % DAY_BUCKETS;
-  return d < 0 ? d + DAY_BUCKETS : d;
+  let d = Number.isFinite(t) ? Math.floor(t / DAY_MS) % DAY_BUCKETS : 0;
+  if (d < 0) d += DAY_BUCKETS;
+  lastDay = day;
+  lastBucket = d;
+  return d;
 }
 
 /** A usage row's identity as numbers: its key and alternative key for occurrence 1 (base, altBase) and its check. */
@@ -57,13 +88,9 @@ export interface UsageKeyParts {
 
 /** The numbers of a usage row's identity (see the top of this file); day is the row's day (YYYY-MM-DD), contentHash its sha256 hex. */
 export function usageKeyParts(day: string, contentHash: string): UsageKeyParts {
-  const hex = keyHex(contentHash);
+  const n = keyNumbers(contentHash) ?? keyNumbers(createHash('sha256').update(contentHash).digest('hex'))!;
   const high = dayBucket(day) * HASH_SPAN;
-  return {
-    base: high + parseInt(hex.slice(0, 10), 16),
-    check: parseInt(hex.slice(10, 23), 16),
-    altBase: high + parseInt(hex.slice(23, 33), 16),
-  };
+  return { base: high + n.a, check: n.b, altBase: high + n.c };
 }
 
 /** row_key of occurrence j (1-based) at a base: the hash bits advance by j − 1 within the day bucket. */

@@ -106,6 +106,9 @@ class UsageBuilder {
   private cells = new Float64Array(256 * USAGE_STRIDE);
   private strings: string[] = [];
   private ids = new Map<string, number>();
+  /** per column, the last string and its index: a column often repeats its value on the next row (period, provider, currency) */
+  private lastString: (string | null)[] = new Array<string | null>(USAGE_STRIDE).fill(null);
+  private lastIndex = new Int32Array(USAGE_STRIDE);
   private n = 0;
   private base = 0;
 
@@ -131,6 +134,10 @@ class UsageBuilder {
       this.cells[this.base + col] = -1;
       return;
     }
+    if (v === this.lastString[col]) {
+      this.cells[this.base + col] = this.lastIndex[col];
+      return;
+    }
     let i = this.ids.get(v);
     if (i === undefined) {
       i = this.strings.length;
@@ -138,6 +145,8 @@ class UsageBuilder {
       this.ids.set(v, i);
     }
     this.cells[this.base + col] = i;
+    this.lastString[col] = v;
+    this.lastIndex[col] = i;
   }
   finish(): UsageBlock {
     const cells = this.cells.slice(0, this.n * USAGE_STRIDE);
@@ -206,27 +215,51 @@ export interface ModelInfo {
 
 /** Model normalisation and catalog lookups with memos (exports repeat a handful of models). */
 export function createModelResolver(catalog: readonly PriceEntry[]) {
-  const models = new Map<string, string | null>();
-  const prices = new Map<string, PriceEntry | null>();
+  // by provider, then raw model: no key string is built per row
+  const models = new Map<string, Map<string, string | null>>();
+  let modelCount = 0;
+  // by provider and day (the last pair asked is kept: rows come day after day), then model id
+  const prices = new Map<string, Map<string, PriceEntry | null>>();
+  let priceCount = 0;
+  let lastProvider: string | null = null;
+  let lastDay: string | null = null;
+  let lastPrices: Map<string, PriceEntry | null> | null = null;
   const list = catalog as PriceEntry[];
   return {
     modelId(raw: string, provider: string): string | null {
-      const k = `${provider}\u0000${raw}`;
-      let id = models.get(k);
+      let byRaw = models.get(provider);
+      if (!byRaw) models.set(provider, (byRaw = new Map()));
+      let id = byRaw.get(raw);
       if (id === undefined) {
         id = normalizeModel(raw, provider).modelId;
-        if (models.size > 100_000) models.clear();
-        models.set(k, id);
+        if (modelCount >= 100_000) {
+          for (const m of models.values()) m.clear();
+          modelCount = 0;
+        }
+        byRaw.set(raw, id);
+        modelCount++;
       }
       return id;
     },
     price(modelId: string, day: string, provider: string): PriceEntry | null {
-      const k = `${provider}\u0000${modelId}\u0000${day}`;
-      let p = prices.get(k);
+      if (provider !== lastProvider || day !== lastDay || !lastPrices) {
+        const k = `${provider}\u0000${day}`;
+        lastPrices = prices.get(k) ?? null;
+        if (!lastPrices) prices.set(k, (lastPrices = new Map()));
+        lastProvider = provider;
+        lastDay = day;
+      }
+      let p = lastPrices.get(modelId);
       if (p === undefined) {
         p = list.length ? findPrice(list, modelId, day, provider) : null;
-        if (prices.size > 100_000) prices.clear();
-        prices.set(k, p);
+        if (priceCount >= 100_000) {
+          prices.clear();
+          prices.set(`${provider}\u0000${day}`, lastPrices);
+          lastPrices.clear();
+          priceCount = 0;
+        }
+        lastPrices.set(modelId, p);
+        priceCount++;
       }
       return p;
     },

@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     out(`== reports (goal < ${fmtMs(GOAL.report)})`);
     const reportRuns = Math.min(o.runs, 3);
     {
-      // stats and first model use per key are kept in analysis_cache: once over every row, then only new rows
+      // stats, first model use per key and the per-key days (usage_key_daily) are kept: once over every row, then only new rows
       const t = performance.now();
       engine.ctx.db.prepare('DELETE FROM analysis_cache').run();
       await engine.invoke('stats-get', {});
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     {
       const t = performance.now();
       await engine.invoke('incidents-report', { from: twoMonthsFrom, to: END });
-      row('incidents-report, first model uses not kept yet', { medianMs: performance.now() - t, runs: 1 }, null, 'once after building the database or an undo');
+      row('incidents-report, first model uses and per-key days not kept yet', { medianMs: performance.now() - t, runs: 1 }, null, 'once after building the database or an undo');
     }
     const inc = await timeHandler(engine, `incidents-report ${twoMonthsFrom}…${END}`, 'incidents-report', { from: twoMonthsFrom, to: END }, GOAL.report, reportRuns, true);
     if (inc) {

@@ -224,6 +224,22 @@ describe('parseFile', () => {
     const lf = parseBuffer(Buffer.from('\uFEFFid,title,detected_at\n1,"x\r\ny",2025-10-01'));
     expect(crlf.rows[0].contentHash).toBe(lf.rows[0].contentHash);
   });
+
+  it('hashes a row with U+001F in a cell as its cells, however the file is cut (the parser skips the search until it meets one)', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `${i},"t${i}",2025-10-01`);
+    lines[30] = '30,"a\x1fb",2025-10-01';
+    lines[31] = '31,"a","\x1fb"';
+    const text = `id,title,detected_at\n${lines.join('\n')}\n`;
+    for (const chunkBytes of [7, 64, 1 << 20]) {
+      const { rows } = parseBuffer(Buffer.from(text), { chunkBytes });
+      expect(rows).toHaveLength(40);
+      for (const r of rows) expect(r.contentHash).toBe(rowHash(r.cells));
+      expect(rows[30].contentHash).toBe(rowHash(['30', 'a\x1fb', '2025-10-01']));
+      // '31', 'a', '\x1fb' joined by U+001F would read as '31', 'a', '', 'b': the JSON form keeps them apart
+      expect(rows[31].contentHash).toBe(rowHash(['31', 'a', '\x1fb']));
+      expect(rows[31].contentHash).not.toBe(rowHash(['31', 'a', '', 'b'], true));
+    }
+  });
 });
 
 describe('previewFile', () => {

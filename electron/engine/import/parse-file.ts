@@ -72,10 +72,11 @@ export class ContentHasher {
 /**
  * sha256 (hex) of a row's decoded cells, independent of quoting, line endings and chunking: the
  * cells joined by U+001F, or, when a cell itself contains U+001F, the JSON array of the cells.
+ * noUnitSeparator: the caller knows no cell contains U+001F (the cells are not searched).
  */
-export function rowHash(cells: string[]): string {
+export function rowHash(cells: string[], noUnitSeparator = false): string {
   let plain = true;
-  for (let i = 0; i < cells.length; i++) {
+  for (let i = 0; i < cells.length && !noUnitSeparator; i++) {
     if (cells[i].indexOf('\x1f') >= 0) {
       plain = false;
       break;
@@ -120,6 +121,8 @@ export class ImportParser {
   private mapper: RowMapper | null = null;
   private def: FormatDef | null = null;
   private done = false;
+  /** whether any text so far contained U+001F (until then no cell can, and rowHash need not look) */
+  private unitSeparatorSeen = false;
   headers: string[] | null = null;
   candidates: FormatCandidate[] = [];
   /** set in lenient mode when the format could not be resolved */
@@ -150,6 +153,7 @@ export class ImportParser {
     const text = this.decoder.write(bytes);
     if (text.length === 0) return [];
     this.content.update(text);
+    if (!this.unitSeparatorSeen && text.indexOf('\x1f') >= 0) this.unitSeparatorSeen = true;
     return this.handle(this.csv.push(text));
   }
 
@@ -159,6 +163,7 @@ export class ImportParser {
     const out: ParsedRow[] = [];
     if (text.length) {
       this.content.update(text);
+      if (text.indexOf('\x1f') >= 0) this.unitSeparatorSeen = true;
       for (const r of this.handle(this.csv.push(text))) out.push(r);
     }
     for (const r of this.handle(this.csv.end())) out.push(r);
@@ -216,7 +221,7 @@ export class ImportParser {
     const headers = this.headers!;
     let cells = rec.cells;
     const line = rec.line;
-    const contentHash = rowHash(cells);
+    const contentHash = rowHash(cells, !this.unitSeparatorSeen);
     const raw = cells;
     const make = (result: ParsedRow['result']): ParsedRow => ({ line, contentHash, cells: raw, result });
     if (rec.error) {

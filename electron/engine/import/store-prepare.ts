@@ -269,9 +269,16 @@ export function createModelResolver(catalog: readonly PriceEntry[]) {
 export function createPreparer(opts: PreparerOptions) {
   const resolver = createModelResolver(opts.catalog);
   const attribute = createAttributor(opts.rules);
+  // rows of one period follow each other (the parser returns the same instant string for the same cell): their day is cut once
+  let lastStart = '';
+  let lastDay = '';
 
   function pushUsage(out: UsageBuilder, r: UsageRecord, contentHash: string): void {
-    const day = r.periodStart.slice(0, 10);
+    if (r.periodStart !== lastStart) {
+      lastStart = r.periodStart;
+      lastDay = lastStart.slice(0, 10);
+    }
+    const day = lastDay;
     let modelId: string | null = null;
     let known = 0;
     let catalogCost: number | null = null;

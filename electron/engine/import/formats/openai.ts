@@ -28,6 +28,20 @@ export const openaiUsage: FormatDef = {
       uncached: c.idx('input_uncached_tokens'),
     };
     const r = new RowReader(c, opts);
+    // the description of each (batch, tier) is made once: a file has a handful of them
+    const described = [new Map<string | null, string | null>(), new Map<string | null, string | null>()];
+    const describe = (isBatch: boolean, tier: string | null): string | null => {
+      const m = described[isBatch ? 1 : 0];
+      let d = m.get(tier);
+      if (d === undefined) {
+        const notes: string[] = [];
+        if (isBatch) notes.push('batch');
+        if (tier !== null) notes.push(`service tier ${tier}`);
+        d = notes.length ? notes.join(', ') : null;
+        if (m.size < 1000) m.set(tier, d);
+      }
+      return d;
+    };
     return (cells, line) => {
       r.reset(cells, line);
       if (r.t(ix.requests) === null && r.t(ix.input) === null && r.t(ix.output) === null) return skip('empty bucket');
@@ -50,10 +64,7 @@ export const openaiUsage: FormatDef = {
         rec.cacheReadTokens = cached;
         rec.outputTokens = output;
         rec.requests = requests;
-        const notes: string[] = [];
-        if (batch !== null && /^true$/i.test(batch)) notes.push('batch');
-        if (tier !== null) notes.push(`service tier ${tier}`);
-        rec.description = notes.length ? notes.join(', ') : null;
+        rec.description = describe(batch !== null && /^true$/i.test(batch), tier);
         return { kind: 'usage', record: rec };
       });
     };

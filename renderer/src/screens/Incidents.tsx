@@ -25,6 +25,16 @@ export function IncidentsScreen() {
   );
 }
 
+/** An instant that may wrap between its date and its time, not inside either. */
+function Instant({ iso }: { iso: string | null }) {
+  const [day, ...time] = instant(iso).split(' ');
+  return time.length === 0 ? <>{day}</> : (
+    <>
+      <span className="nobr">{day}</span> <span className="nobr">{time.join(' ')}</span>
+    </>
+  );
+}
+
 function IncidentsView({ r }: { r: IncidentsReport }) {
   const { incidentId, selectIncident } = useReportsStore();
   const selected = r.incidents.find((i) => i.id === incidentId) ?? r.incidents.find((i) => i.spendImpact) ?? r.incidents[0];
@@ -35,7 +45,7 @@ function IncidentsView({ r }: { r: IncidentsReport }) {
           <p className="muted">No incident was recorded in this window. Import an incident list to correlate spikes with it.</p>
         ) : (
           <div className="table-wrap">
-            <table className="data" aria-label="Incidents and their spend">
+            <table className="data compact" aria-label="Incidents and their spend">
               <thead>
                 <tr>
                   <th>Incident</th>
@@ -52,10 +62,14 @@ function IncidentsView({ r }: { r: IncidentsReport }) {
               <tbody>
                 {r.incidents.map((i) => (
                   <tr key={i.id} className={i.id === selected?.id ? 'selected' : ''} data-testid={`incident-${i.externalId}`}>
-                    <td>{i.externalId}</td>
+                    <td className="nobr">{i.externalId}</td>
                     <td className="wrap">{i.title}</td>
-                    <td>{instant(i.spikeStart)}</td>
-                    <td>{instant(i.detectedAt)}</td>
+                    <td>
+                      <Instant iso={i.spikeStart} />
+                    </td>
+                    <td>
+                      <Instant iso={i.detectedAt} />
+                    </td>
                     <td className="num">{hours(i.detectionLagHours)}</td>
                     <td className="num">{i.spendImpact ? money(i.excessMicros) : 'no spend impact'}</td>
                     <td className="num">{money(i.topUpMicros)}</td>

@@ -50,11 +50,13 @@ let nextRunnerId = 1;
 /** what costRow adds the row's costs into: a kernel group's sum, or one workload's row */
 const ROW_SUM = new Float64Array(MAX_SIMULATION_DAYS);
 /**
- * costRow's numbers (spike size, φ, a, damping, k, u, q): read from here they are plain doubles;
+ * costRow's numbers (φ, a, damping, k, u, q): read from here they are plain doubles;
  * as arguments, one that happens to be a whole number arrives as a small integer, and the loop
  * then checks which of the two every argument is on every day.
  */
-const ROW_PARAMS = new Float64Array(7);
+const ROW_PARAMS = new Float64Array(6);
+/** costRow's extra cost on a day, as a multiple of the day's: [0] on other days, [1] = spike size − 1 on spike days */
+const SPIKE_EXTRA = new Float64Array(2);
 
 /** Per-workload sampling parameters, one typed array per parameter. */
 export interface Sampler {
@@ -118,27 +120,30 @@ export interface PathShape {
  * happens to PathRunner's shape. In units of the exp table's steps, with u = σ·e (the AR(1) log
  * noise) and q = level shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with
  * the level into q = damping·q + k): cost = median · exp(u + q) · (spike that day ? size : 1),
- * added into ROW_SUM[0..days); returns the row's total. The medians are MEDIANS[from..from + days).
+ * added into ROW_SUM[0..days); returns the row's total. The medians are MEDIANS[from..from + days),
+ * the other numbers ROW_PARAMS's.
  *
  * The day's normal is drawn here, from the generator state `s` (held in locals, written back at
  * the end): exactly what Rng.fillTableNormal over the row's days gives (a draw's top bits for day
  * d, its bottom bits for day d + 1; a last odd day from a draw's top bits), without a buffer in
- * between. The days run in pairs up to the pair holding the next spike day (no test per day),
- * which goes through the day-by-day tail with the spike's extra. No clamp: an exponent beyond
- * the table reads undefined, the total turns NaN and sample() redoes the rows.
+ * between. The days run in pairs, with no test per day, up to the pair holding the next spike
+ * day, which goes through the same steps without a branch: hit = 1 on a spike day, 0 on the
+ * other, and the day's extra is cost · SPIKE_EXTRA[hit] (size − 1, or 0: adding +0 changes
+ * nothing, so the sums are those of adding the extra on spike days only). No clamp: an exponent
+ * beyond the table reads undefined, the total turns NaN and sample() redoes the rows.
  */
 function costRow(s: Int32Array, from: number, days: number, spikes: Int32Array, si: number): number {
-  const size = ROW_PARAMS[0];
-  const ph = ROW_PARAMS[1];
-  const a = ROW_PARAMS[2];
-  const damp = ROW_PARAMS[3];
-  const k = ROW_PARAMS[4];
-  let u = ROW_PARAMS[5];
-  let q = ROW_PARAMS[6];
+  const ph = ROW_PARAMS[0];
+  const a = ROW_PARAMS[1];
+  const damp = ROW_PARAMS[2];
+  const k = ROW_PARAMS[3];
+  let u = ROW_PARAMS[4];
+  let q = ROW_PARAMS[5];
   const table = EXP_TABLE;
   const noise = NOISE_TABLE;
   const median = MEDIANS;
   const out = ROW_SUM;
+  const extraBy = SPIKE_EXTRA;
   const rounding = EXP_OFFSET + 0.5;
   const shift = 32 - NOISE_TABLE_BITS;
   const mask = NOISE_TABLE_SIZE - 1;
@@ -168,7 +173,7 @@ function costRow(s: Int32Array, from: number, days: number, spikes: Int32Array, 
       total += c1;
     }
     if (d >= days) break;
-    // the pair holding the spike day (or the last, odd day): day by day
+    // the pair holding the spike day (or the last, odd day): day by day, with no branch on the spike
     const t = (((sa + sb) | 0) + sd) | 0;
     sd = (sd + 1) | 0;
     sa = sb ^ (sb >>> 9);
@@ -179,14 +184,13 @@ function costRow(s: Int32Array, from: number, days: number, spikes: Int32Array, 
       u = ph * u + a * noise[bits];
       q = damp * q + k;
       const c = median[from + d] * table[(u + q + rounding) | 0];
+      const hit = ((spikes[si] ^ d) - 1) >>> 31; // spikes[si] === d, as 1 or 0
+      si += hit;
+      const x = c * extraBy[hit];
       out[d] += c;
+      out[d] += x;
       total += c;
-      if (spikes[si] === d) {
-        const extra = c * (size - 1);
-        out[d] += extra;
-        total += extra;
-        si++;
-      }
+      total += x;
     }
   }
   s[0] = sa;
@@ -382,13 +386,13 @@ export class PathRunner {
     const lvl = this.shock[3 * w];
     const slp = this.shock[3 * w + 1];
     const damp = sp.trendDamping[w];
-    ROW_PARAMS[0] = sp.spikeSize[w];
-    ROW_PARAMS[1] = sp.phi[w];
-    ROW_PARAMS[2] = sp.innovation[w] * sp.sigma[w] * EXP_STEPS;
-    ROW_PARAMS[3] = damp;
-    ROW_PARAMS[4] = (damp * slp + (1 - damp) * lvl) * EXP_STEPS;
-    ROW_PARAMS[5] = sp.sigma[w] * this.shock[3 * w + 2] * EXP_STEPS;
-    ROW_PARAMS[6] = (lvl + slp * sp.dampedBefore[w]) * EXP_STEPS;
+    ROW_PARAMS[0] = sp.phi[w];
+    ROW_PARAMS[1] = sp.innovation[w] * sp.sigma[w] * EXP_STEPS;
+    ROW_PARAMS[2] = damp;
+    ROW_PARAMS[3] = (damp * slp + (1 - damp) * lvl) * EXP_STEPS;
+    ROW_PARAMS[4] = sp.sigma[w] * this.shock[3 * w + 2] * EXP_STEPS;
+    ROW_PARAMS[5] = (lvl + slp * sp.dampedBefore[w]) * EXP_STEPS;
+    SPIKE_EXTRA[1] = sp.spikeSize[w] - 1;
     return costRow(rng.state, this.medianAt(w), H, this.spikeDays, w * (H + 1));
   }
 

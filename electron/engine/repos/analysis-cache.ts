@@ -132,6 +132,29 @@ export function readDerivedTable<T>(db: Db, spec: DerivedTableSpec, read: () => 
   return attempt.deferred()?.value ?? null;
 }
 
+/**
+ * The id through which a derived table holds the usage rows, or null when it is stale (it will be
+ * rebuilt): for a change that keeps the table exact in its own transaction (an undo).
+ */
+export function coveredThrough(db: Db, spec: DerivedTableSpec): number | null {
+  const c = coverage(db, spec.name, spec.format);
+  return c.stale ? null : c.fromId;
+}
+
+/**
+ * After `rows` usage rows the table held were deleted and taken out of it, and their import
+ * marked undone (in the same transaction): its description covers what is left.
+ */
+export function removedFromCoverage(db: Db, spec: DerivedTableSpec, rows: number): void {
+  const row = db.prepare<[string], { covered_import: number }>('SELECT covered_import FROM analysis_cache WHERE name = ?').get(spec.name);
+  if (!row) return;
+  // the covered id comes down to the last row left under it, so that rows reusing the freed ids are folded in
+  db.prepare(
+    `UPDATE analysis_cache SET covered_rows = covered_rows - ?, imports_sig = ?,
+       covered_id = COALESCE((SELECT max(id) FROM usage_records WHERE id <= analysis_cache.covered_id), 0) WHERE name = ?`,
+  ).run(rows, importsSig(db, row.covered_import), spec.name);
+}
+
 /** Committed imports up to an id, as count:sum of their ids (ids are never reused; an undo drops one). */
 function importsSig(db: Db, upTo: number): string {
   return db.prepare("SELECT count(*) || ':' || total(id) FROM imports WHERE status = 'committed' AND id <= ?").pluck().get(upTo) as string;

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { headerSignature } from '../import/detect';
 import type { AuditRepo } from './audit';
+import { createKeyDailyRepo } from './key-daily';
 import { RefusedError, NotFoundError } from '../errors';
 import type { EarlierImport, ImportBatch, ImportKind, ImportMapping, ImportRowError, SavedMapping, UndoResult } from '../../../shared/api/imports';
 
@@ -153,11 +154,15 @@ export function createImportsRepo(db: Db) {
         const incidents = del('DELETE FROM incidents WHERE import_id = ?');
         const creditBlocks = del('DELETE FROM credit_blocks WHERE import_id = ?');
         // by the id range the importer recorded (usage_records has no index on import_id); without one, by a scan
-        const usageRecords =
-          r.usage_first_id !== null && r.usage_last_id !== null
-            ? db.prepare('DELETE FROM usage_records WHERE id BETWEEN ? AND ? AND import_id = ?').run(r.usage_first_id, r.usage_last_id, id).changes
-            : del('DELETE FROM usage_records WHERE import_id = ?');
+        let usageRecords: number;
+        let afterUndo = (): void => undefined;
+        if (r.usage_first_id !== null && r.usage_last_id !== null) {
+          // the per-key days kept for incident reports (usage_key_daily) lose these rows here instead of being rebuilt
+          afterUndo = createKeyDailyRepo(db).withdraw(r.usage_first_id, r.usage_last_id, id);
+          usageRecords = db.prepare('DELETE FROM usage_records WHERE id BETWEEN ? AND ? AND import_id = ?').run(r.usage_first_id, r.usage_last_id, id).changes;
+        } else usageRecords = del('DELETE FROM usage_records WHERE import_id = ?');
         db.prepare("UPDATE imports SET status = 'undone', undone_at = ? WHERE id = ?").run(now, id);
+        afterUndo();
         const removed = { usageRecords, invoiceLines, invoices, incidents, creditBlocks };
         audit.append(actor, 'import-undo', 'import', id, { fileName: r.file_name, format: r.format, contentHash: r.content_hash, removed });
         return { importId: id, fileName: r.file_name, removed };

@@ -9,15 +9,16 @@
  *
  * How it stays exact: it is derived data, maintained like analysis_cache (migration 4) and
  * described by that table's row 'usage_key_daily': usage rows are folded in by id range when a
- * report needs them (ids grow with each insert), and the whole table is rebuilt when rows it
- * covered may have gone (an import undone) or changed in place: the trigger below drops the
+ * report needs them (ids grow with each insert), taken out again by an undo in its transaction
+ * (every column is a count or a sum), and the whole table is rebuilt when rows it covered may
+ * have gone some other way or changed in place: the trigger below drops the
  * description on any update of a column the groups read (rules re-attributing rows), in the same
  * transaction, so the next reader rebuilds. Imports pay nothing (a trigger on INSERT, as
  * usage_daily has, would add to every row's insert). A database the app cannot write (read-only,
  * busy) is answered from usage_records directly.
  *
  * NULL keys are stored as '' (model) or 0 (workload, account: ids are positive) so that they group
- * in the primary key; `billed` stays NULL for groups without a billed usage row.
+ * in the primary key.
  */
 export const migration006 = `
 CREATE TABLE usage_key_daily (
@@ -26,11 +27,11 @@ CREATE TABLE usage_key_daily (
   model TEXT NOT NULL,
   workload_key INTEGER NOT NULL,
   account_key INTEGER NOT NULL,
-  -- rows of every charge category, usage rows among them, and the usage rows' sums
+  -- rows of every charge category; the usage rows among them, those with a billed cost, and their sums
   rows INTEGER NOT NULL,
   usage_rows INTEGER NOT NULL,
+  billed_rows INTEGER NOT NULL,
   requests INTEGER NOT NULL,
-  billed INTEGER,
   micros INTEGER NOT NULL,
   PRIMARY KEY (day, api_key, model, workload_key, account_key)
 ) STRICT, WITHOUT ROWID;

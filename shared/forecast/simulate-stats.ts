@@ -3,6 +3,7 @@
  * quantiles, probabilities of running dry, expected waste and overage, fan charts.
  */
 import { addDays, weekday } from '../dates';
+import { select } from './stats';
 
 const NEVER = 0x7fffffff;
 
@@ -206,29 +207,6 @@ export function selectQuantile(a: Float32Array | Float64Array, q: number): numbe
   return x + (h - lo) * (y - x);
 }
 
-/** Hoare's selection: puts the k-th smallest at a[k], smaller before, larger after (within [left, right]). */
-function select(a: Float32Array | Float64Array, k: number, left: number, right: number): number {
-  while (right > left) {
-    const pivot = a[(left + right) >> 1];
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else break;
-  }
-  return a[k];
-}
 
 /** Mean and quantiles of per-path values laid out [path * stride + offset]. */
 export function spread(values: Float64Array, stride: number, offset: number, paths: number, scratch: Float64Array): { mean: number; p10: number; p50: number; p90: number; probPositive: number } {

@@ -1,11 +1,48 @@
 /** Small robust-statistics helpers shared by the model, the backtest and the recommendation. */
 
+/** The median, by selection rather than a sort (a sort when a value is NaN: it sorts last). */
 export function median(values: ArrayLike<number>): number {
   const n = values.length;
   if (n === 0) return Number.NaN;
-  const s = Float64Array.from(values as ArrayLike<number>).sort();
-  return n % 2 === 1 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  const s = Float64Array.from(values as ArrayLike<number>);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(s[i])) {
+      s.sort();
+      return n % 2 === 1 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+  }
+  const upper = select(s, n >> 1, 0, n - 1);
+  if (n % 2 === 1) return upper;
+  // the lower middle value: the largest of those the selection left below the upper one
+  let lower = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n >> 1; i++) if (s[i] > lower) lower = s[i];
+  return (lower + upper) / 2;
 }
+
+/** Hoare's selection: puts the k-th smallest at a[k], smaller before, larger after (within [left, right]). */
+export function select(a: Float32Array | Float64Array, k: number, left: number, right: number): number {
+  while (right > left) {
+    const pivot = a[(left + right) >> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k];
+}
+
 
 /**
  * Median absolute deviation around the median, scaled by 1.4826 to estimate a normal σ, with

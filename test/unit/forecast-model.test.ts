@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, weekday } from '../../shared/dates';
 import { fitModel, forecast, planPath, samplePath } from '../../shared/forecast/model';
 import { Rng } from '../../shared/forecast/rng';
-import { quantileSorted } from '../../shared/forecast/stats';
+import { median, quantileSorted } from '../../shared/forecast/stats';
 import { syntheticSeries } from '../../shared/forecast/synthetic';
 
 const SEASON = [1.15, 1.2, 1.2, 1.15, 1.1, 0.6, 0.6];
@@ -129,5 +129,24 @@ describe('forecast', () => {
     samplePath(plan, new Rng(1), b);
     expect(b).toEqual(a);
     expect(a.every((x) => x >= 0)).toBe(true);
+  });
+});
+
+describe('median', () => {
+  it('is the middle of the sorted values (by selection), the mean of the two middle ones for an even count', () => {
+    const rng = new Rng(5);
+    const bySort = (xs: Float64Array) => {
+      const s = Float64Array.from(xs).sort();
+      const n = s.length;
+      return n % 2 === 1 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    };
+    for (const n of [1, 2, 3, 4, 7, 10, 101, 1000, 7140]) {
+      const spread = Float64Array.from({ length: n }, () => rng.normal());
+      const ties = Float64Array.from({ length: n }, () => rng.int(5)); // many equal values
+      const sorted = Float64Array.from(spread).sort();
+      for (const xs of [spread, ties, sorted, sorted.slice().reverse()]) expect(median(xs)).toBe(bySort(xs));
+    }
+    expect(median([3, Number.NaN, 1])).toBe(3); // NaN sorts last
+    expect(median([])).toBeNaN();
   });
 });

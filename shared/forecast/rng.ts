@@ -139,6 +139,32 @@ function logUniform(bits: number): number {
   return LOG_TABLE[i] + (x - i) * (LOG_TABLE[i + 1] - LOG_TABLE[i]) - (lz + 1) * Math.LN2;
 }
 
+/**
+ * Rng.eventDays's loop, with sfc32's state in locals (as tableNormals): the same draws, one per
+ * gap, as geometricScaled would take, the last one the gap that passes the horizon.
+ */
+function geometricDays(s: Int32Array, invLog1mP: number, horizon: number, out: Int32Array, at: number): number {
+  let a = s[0];
+  let b = s[1];
+  let c = s[2];
+  let d = s[3];
+  for (let day = -1; ; ) {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (((c << 21) | (c >>> 11)) + t) | 0;
+    day += 1 + Math.floor(logUniform(t) * invLog1mP); // the first gap from day -1 + 1 = 0
+    if (!(day < horizon)) break;
+    out[at++] = day;
+  }
+  s[0] = a;
+  s[1] = b;
+  s[2] = c;
+  s[3] = d;
+  return at;
+}
+
 /** 32 bits of a seed (number or string). */
 function seedHash(seed: number | string): number {
   if (typeof seed !== 'string') return (seed | 0) ^ Math.floor(seed / 4294967296); // fold in the high part so 2^32 + 1 and 1 differ
@@ -308,8 +334,7 @@ export class Rng {
    */
   eventDays(invLog1mP: number, horizon: number, out: Int32Array, at: number): number {
     if (!(invLog1mP < 0)) return at;
-    for (let d = this.geometricScaled(invLog1mP); d < horizon; d += 1 + this.geometricScaled(invLog1mP)) out[at++] = d;
-    return at;
+    return geometricDays(this.s, invLog1mP, horizon, out, at);
   }
 
   /** The ziggurat's rejection step: the wedge between layers, or the tail beyond R. */

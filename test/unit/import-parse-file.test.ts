@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, afterAll } from 'vitest';
-import { parseFile, previewFile, parseBuffer, ContentHasher, rowHash } from '../../electron/engine/import/parse-file';
+import { parseFile, parseFileSync, previewFile, parseBuffer, ContentHasher, rowHash } from '../../electron/engine/import/parse-file';
 import type { ParsedRow } from '../../electron/engine/import/types';
 import { validateMapping, type CustomMapping } from '../../electron/engine/import/formats';
 import { sharedData, tempDir } from '../helpers';
@@ -98,6 +98,19 @@ describe('parseFile', () => {
     for (const r of results.slice(1)) {
       expect(r.rows, r.name).toEqual(first.rows);
       expect(r.summary.contentHash, r.name).toBe(first.summary.contentHash);
+    }
+    // the parse thread's reader (one buffer reused for every read) gives the same, however the bytes are cut
+    for (const [name, bytes] of Object.entries(encodings)) {
+      const p = file(bytes);
+      const streamed = await parse(p, { chunkBytes: 5 });
+      for (const chunkBytes of [1, 2, 3, 5, 7, 64, 1 << 20]) {
+        const rows: ParsedRow[] = [];
+        const progress: number[] = [];
+        const summary = parseFileSync(p, { chunkBytes, onProgress: (x) => progress.push(x.bytes) }, (r) => rows.push(...r));
+        expect(rows, `${name} ${chunkBytes}`).toEqual(streamed.rows);
+        expect(summary, `${name} ${chunkBytes}`).toEqual(streamed.summary);
+        expect(progress.at(-1)).toBe(bytes.length);
+      }
     }
   });
 

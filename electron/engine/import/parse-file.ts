@@ -286,6 +286,33 @@ export async function parseFile(path: string, opts: ParseFileOptions, onRows: (r
   }
 }
 
+/**
+ * parseFile for a thread of its own (the import's parse thread): blocking reads into one reused
+ * buffer, no stream, promise or Buffer per chunk (0.4–0.5 µs a row less). No AbortSignal: the
+ * caller stops it by throwing from onRows.
+ */
+export function parseFileSync(path: string, opts: Omit<ParseFileOptions, 'signal'>, onRows: (rows: ParsedRow[]) => void): ParseSummary {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const parser = new ImportParser(opts);
+    // a plain Uint8Array, not a Buffer: the decoder keeps slice()s of what it is given (a copy here, a view of a Buffer)
+    const buf = new Uint8Array(Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES));
+    const progress = () => opts.onProgress?.({ rows: parser.rowsRead, bytes: parser.bytes, totalBytes: size });
+    for (let n = fs.readSync(fd, buf, 0, buf.length, null); n > 0; n = fs.readSync(fd, buf, 0, buf.length, null)) {
+      const rows = parser.push(buf.subarray(0, n));
+      if (rows.length) onRows(rows);
+      progress();
+    }
+    const rows = parser.end();
+    if (rows.length) onRows(rows);
+    progress();
+    return parser.summary();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Parses bytes already in memory (tests, pasted text). */
 export function parseBuffer(bytes: Uint8Array, opts: Omit<ParseFileOptions, 'signal' | 'onProgress'> = {}): { summary: ParseSummary; rows: ParsedRow[] } {
   const parser = new ImportParser(opts);

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ParseProgress, ParseSummary } from './types';
 import type { CustomMapping } from './formats';
-import { parseFile } from './parse-file';
+import { parseFileSync } from './parse-file';
 import { createPreparer, type PreparedBatch, type PreparerOptions } from './store-prepare';
 
 /** batches the parser may run ahead of the writer */
@@ -111,11 +111,11 @@ export function parseInThread(workerFile: string, o: ParseInThreadOptions): Prom
 }
 
 /** The parse thread's body (worker.ts calls it with its workerData). */
-export async function runParseThread(data: ParseThreadData, post: (m: FromParser, transfer?: ArrayBuffer[]) => void): Promise<void> {
+export function runParseThread(data: ParseThreadData, post: (m: FromParser, transfer?: ArrayBuffer[]) => void): void {
   const ctl = new Int32Array(data.flow);
   const preparer = createPreparer(data.preparer);
   try {
-    const summary = await parseFile(
+    const summary = parseFileSync(
       data.path,
       { format: data.format, mapping: data.mapping, chunkBytes: data.chunkBytes, onProgress: (p) => post({ t: 'progress', p }) },
       (rows) => {

@@ -64,7 +64,7 @@ if (!isMainThread && parentPort) {
   const data = workerData as ImportWorkerData | ParseThreadData;
   if (data.role === 'parse') {
     const port = parentPort;
-    void runParseThread(data, (m, transfer) => port.postMessage(m, transfer));
+    runParseThread(data, (m, transfer) => port.postMessage(m, transfer));
   } else {
     void runImportWorker(data);
   }

@@ -55,8 +55,8 @@ const ROW_SUM = new Float64Array(MAX_SIMULATION_DAYS);
  * then checks which of the two every argument is on every day.
  */
 const ROW_PARAMS = new Float64Array(6);
-/** costRow's extra cost on a day, as a multiple of the day's: [0] on other days, [1] = spike size − 1 on spike days */
-const SPIKE_EXTRA = new Float64Array(2);
+/** costRow's costs of the row's days, for row() to add the spike days' extra */
+const ROW_COST = new Float64Array(MAX_SIMULATION_DAYS);
 
 /** Per-workload sampling parameters, one typed array per parameter. */
 export interface Sampler {
@@ -119,20 +119,19 @@ export interface PathShape {
  * plain arguments (no `this`, no cold code), so V8 compiles it once and alone, whatever else
  * happens to PathRunner's shape. In units of the exp table's steps, with u = σ·e (the AR(1) log
  * noise) and q = level shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with
- * the level into q = damping·q + k): cost = median · exp(u + q) · (spike that day ? size : 1),
- * added into ROW_SUM[0..days); returns the row's total. The medians are MEDIANS[from..from + days),
- * the other numbers ROW_PARAMS's.
+ * the level into q = damping·q + k): cost = median · exp(u + q), added into ROW_SUM[0..days) and
+ * kept in ROW_COST; returns the row's total. The medians are MEDIANS[from..from + days), the other
+ * numbers ROW_PARAMS's. Spikes are not here: row() adds a spike day's extra, cost · (size − 1),
+ * afterwards (a spike day ended a run of days without a test per day, and every one cost a few
+ * mispredicted branches; the bench's rows have 13 on average).
  *
  * The day's normal is drawn here, from the generator state `s` (held in locals, written back at
  * the end): exactly what Rng.fillTableNormal over the row's days gives (a draw's top bits for day
  * d, its bottom bits for day d + 1; a last odd day from a draw's top bits), without a buffer in
- * between. The days run in pairs, with no test per day, up to the pair holding the next spike
- * day, which goes through the same steps without a branch: hit = 1 on a spike day, 0 on the
- * other, and the day's extra is cost · SPIKE_EXTRA[hit] (size − 1, or 0: adding +0 changes
- * nothing, so the sums are those of adding the extra on spike days only). No clamp: an exponent
- * beyond the table reads undefined, the total turns NaN and sample() redoes the rows.
+ * between. No clamp: an exponent beyond the table reads undefined, the total turns NaN and
+ * sample() redoes the rows.
  */
-function costRow(s: Int32Array, from: number, days: number, spikes: Int32Array, si: number): number {
+function costRow(s: Int32Array, from: number, days: number): number {
   const ph = ROW_PARAMS[0];
   const a = ROW_PARAMS[1];
   const damp = ROW_PARAMS[2];
@@ -143,7 +142,7 @@ function costRow(s: Int32Array, from: number, days: number, spikes: Int32Array, 
   const noise = NOISE_TABLE;
   const median = MEDIANS;
   const out = ROW_SUM;
-  const extraBy = SPIKE_EXTRA;
+  const cost = ROW_COST;
   const rounding = EXP_OFFSET + 0.5;
   const shift = 32 - NOISE_TABLE_BITS;
   const mask = NOISE_TABLE_SIZE - 1;
@@ -152,46 +151,25 @@ function costRow(s: Int32Array, from: number, days: number, spikes: Int32Array, 
   let sc = s[2];
   let sd = s[3];
   let total = 0;
-  let d = 0;
-  for (;;) {
-    const spike = spikes[si]; // ascending, ended by `days`
-    for (; d + 1 < spike; d += 2) {
-      const t = (((sa + sb) | 0) + sd) | 0;
-      sd = (sd + 1) | 0;
-      sa = sb ^ (sb >>> 9);
-      sb = (sc + (sc << 3)) | 0;
-      sc = (((sc << 21) | (sc >>> 11)) + t) | 0;
-      u = ph * u + a * noise[t >>> shift];
-      q = damp * q + k;
-      const c0 = median[from + d] * table[(u + q + rounding) | 0];
-      out[d] += c0;
-      total += c0;
-      u = ph * u + a * noise[t & mask];
-      q = damp * q + k;
-      const c1 = median[from + d + 1] * table[(u + q + rounding) | 0];
-      out[d + 1] += c1;
-      total += c1;
-    }
-    if (d >= days) break;
-    // the pair holding the spike day (or the last, odd day): day by day, with no branch on the spike
+  for (let d = 0; d < days; d += 2) {
     const t = (((sa + sb) | 0) + sd) | 0;
     sd = (sd + 1) | 0;
     sa = sb ^ (sb >>> 9);
     sb = (sc + (sc << 3)) | 0;
     sc = (((sc << 21) | (sc >>> 11)) + t) | 0;
-    const end = d + 1 < days ? d + 2 : d + 1;
-    for (let bits = t >>> shift; d < end; d++, bits = t & mask) {
-      u = ph * u + a * noise[bits];
-      q = damp * q + k;
-      const c = median[from + d] * table[(u + q + rounding) | 0];
-      const hit = ((spikes[si] ^ d) - 1) >>> 31; // spikes[si] === d, as 1 or 0
-      si += hit;
-      const x = c * extraBy[hit];
-      out[d] += c;
-      out[d] += x;
-      total += c;
-      total += x;
-    }
+    u = ph * u + a * noise[t >>> shift];
+    q = damp * q + k;
+    const c0 = median[from + d] * table[(u + q + rounding) | 0];
+    cost[d] = c0;
+    out[d] += c0;
+    total += c0;
+    if (d + 1 === days) break;
+    u = ph * u + a * noise[t & mask];
+    q = damp * q + k;
+    const c1 = median[from + d + 1] * table[(u + q + rounding) | 0];
+    cost[d + 1] = c1;
+    out[d + 1] += c1;
+    total += c1;
   }
   s[0] = sa;
   s[1] = sb;
@@ -392,8 +370,17 @@ export class PathRunner {
     ROW_PARAMS[3] = (damp * slp + (1 - damp) * lvl) * EXP_STEPS;
     ROW_PARAMS[4] = sp.sigma[w] * this.shock[3 * w + 2] * EXP_STEPS;
     ROW_PARAMS[5] = (lvl + slp * sp.dampedBefore[w]) * EXP_STEPS;
-    SPIKE_EXTRA[1] = sp.spikeSize[w] - 1;
-    return costRow(rng.state, this.medianAt(w), H, this.spikeDays, w * (H + 1));
+    // the spike days' extra after the row: ROW_SUM's days get it as they did day by day (right
+    // after the day's cost); the total adds it after all the days rather than after its own day
+    let total = costRow(rng.state, this.medianAt(w), H);
+    const extra = sp.spikeSize[w] - 1;
+    const spikes = this.spikeDays;
+    for (let i = w * (H + 1); spikes[i] < H; i++) {
+      const x = ROW_COST[spikes[i]] * extra;
+      ROW_SUM[spikes[i]] += x;
+      total += x;
+    }
+    return total;
   }
 
   /** The spike days of workload w on this path, ascending, ended by H (geometric gaps: no draw per day). */

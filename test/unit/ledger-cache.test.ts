@@ -4,6 +4,8 @@ import { openDatabase } from '../../electron/engine/db/open';
 import { createEngine } from '../../electron/engine/engine';
 import { computeLedger } from '../../electron/engine/services/ledger';
 import { readStats } from '../../electron/engine/repos/stats';
+import { usageVersion } from '../../electron/engine/db/changes';
+import { untilUsageChanged } from '../../electron/engine/services/data-cache';
 import { tempDbPath } from '../helpers';
 
 /**
@@ -81,5 +83,58 @@ describe('ledger snapshot cache', () => {
     readStats(db); // recomputes and saves the stats groups: a write, of derived data only
     expect(db.prepare('SELECT count(*) FROM analysis_cache').pluck().get()).toBeGreaterThan(0);
     expect(computeLedger(db)).toBe(b);
+  });
+
+  it('keeps results over usage rows across other writes, and only those', async () => {
+    await ready;
+    let computed = 0;
+    const usageSum = () =>
+      untilUsageChanged(db, 'test:usage-sum', () => {
+        computed++;
+        return db.prepare('SELECT total(billed_cost_micros) FROM usage_records').pluck().get() as number;
+      });
+    const sum = usageSum();
+    expect(usageSum()).toBe(sum);
+    const version = usageVersion(db);
+
+    // writes to other tables: kept
+    db.prepare('UPDATE credit_blocks SET amount_micros = amount_micros + 1 WHERE id = (SELECT min(id) FROM credit_blocks)').run();
+    db.prepare('UPDATE credit_accounts SET name = name || ? WHERE id = (SELECT min(id) FROM credit_accounts)').run('');
+    expect(usageSum()).toBe(sum);
+    expect(computed).toBe(1);
+    expect(usageVersion(db)).toBe(version);
+
+    // a usage row inserted, changed in place, deleted, each by another connection: read again each time
+    const other = new Database(dbPath);
+    const id = Number(
+      other
+        .prepare(
+          `INSERT INTO usage_records (import_id, line, row_key, row_check, provider, day, period_start, charge_category, currency, billed_cost_micros)
+           SELECT import_id, line, row_key + 1, row_check, provider, day, period_start, charge_category, currency, 7000000 FROM usage_records WHERE id = (SELECT max(id) FROM usage_records)`,
+        )
+        .run().lastInsertRowid,
+    );
+    expect(usageSum()).toBe(sum + 7_000_000);
+    other.prepare('UPDATE usage_records SET billed_cost_micros = 9000000 WHERE id = ?').run(id);
+    expect(usageSum()).toBe(sum + 9_000_000);
+    other.prepare('DELETE FROM usage_records WHERE id = ?').run(id);
+    other.close();
+    expect(usageSum()).toBe(sum);
+    expect(computed).toBe(4);
+    // the deleted row's id is given again: the deletion moved the version, so no older result matches
+    expect(usageVersion(db)).not.toBe(version);
+
+    // inside a transaction that rolls back: computed, not kept; the committed result is still the one kept
+    try {
+      db.transaction(() => {
+        db.prepare('UPDATE usage_records SET billed_cost_micros = billed_cost_micros + 1 WHERE id = (SELECT min(id) FROM usage_records)').run();
+        expect(usageSum()).toBe(sum + 1);
+        throw new Error('roll back');
+      })();
+    } catch {
+      // rolled back on purpose
+    }
+    expect(usageSum()).toBe(sum);
+    expect(computed).toBe(5);
   });
 });

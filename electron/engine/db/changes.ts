@@ -22,3 +22,16 @@ const excluded = new WeakMap<Db, number>();
 export function ownChanges(db: Db, n: number): void {
   excluded.set(db, (excluded.get(db) ?? 0) + n);
 }
+
+/**
+ * A token that changes when usage_records may have changed: max(id) moves with every insert and
+ * usage_generation (migration 7) with every deletion or update. For results over usage rows alone,
+ * kept across writes to anything else.
+ */
+export function usageVersion(db: Db): string {
+  let s = usageStatements.get(db);
+  if (!s) usageStatements.set(db, (s = db.prepare("SELECT (SELECT COALESCE(max(id), 0) FROM usage_records) || ':' || (SELECT n FROM usage_generation WHERE id = 1)").pluck()));
+  return s.get() as string;
+}
+
+const usageStatements = new WeakMap<Db, Database.Statement>();

@@ -3,7 +3,7 @@ import type { Dashboard, BlockBalance, BurnSeries } from '../../../shared/domain
 import { computeLedger } from './ledger';
 import { ledgerBlocks } from './ledger-report';
 import { attention } from './attention';
-import { untilChanged } from './data-cache';
+import { untilUsageChanged } from './data-cache';
 
 /** The dashboard: balance per block, burn-down series, and what needs attention now. */
 export function buildDashboard(ctx: EngineContext, at?: string): Dashboard {
@@ -52,7 +52,7 @@ export function buildDashboard(ctx: EngineContext, at?: string): Dashboard {
     totals,
     attention: attention(ctx, snap, ledger),
     // the same sums as over usage_records, from the daily pre-aggregate (migration 2)
-    spend: untilChanged(ctx.db, 'dashboard:spend', () =>
+    spend: untilUsageChanged(ctx.db, 'dashboard:spend', () =>
       ctx.db
         .prepare<[], { provider: string; currency: string; billedCostMicros: number }>(
           'SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency',

@@ -2,7 +2,7 @@ import type { Db } from '../db/open';
 import { createLedgerRepo, type BlockRow } from '../repos/ledger';
 import { runDrawdown, type DrawdownResult, type DrawdownBlock, type DrawdownAllocation } from '../../../shared/drawdown';
 import { addDays } from '../../../shared/dates';
-import { untilChanged } from './data-cache';
+import { untilChanged, untilUsageChanged } from './data-cache';
 
 export interface LedgerSnapshot {
   asOf: string | null;
@@ -47,7 +47,8 @@ function runLedger(db: Db, asOf?: string): LedgerSnapshot {
     priority: b.priority,
   }));
   const allocations = repo.allocations();
-  const usage = repo.dailyCost().filter((u) => last == null || u.day <= last);
+  // usage alone: kept across changes to blocks, allocations or accounts (an edit recomputes the drawdown, not the read)
+  const usage = untilUsageChanged(db, 'ledger:daily-cost', () => Object.freeze(repo.dailyCost())).filter((u) => last == null || u.day <= last);
   const firstDay = [usage[0]?.day, ...blocks.map((b) => b.purchasedOn)].filter((d): d is string => !!d).sort()[0];
   const result = runDrawdown({
     blocks,

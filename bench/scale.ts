@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEngine, type Engine } from '../electron/engine/engine';
 import { openCheck } from '../electron/engine/db/open';
-import { touch, type Touch } from './scale-touch';
+import { removeAppended, touch, type Touch } from './scale-touch';
 import { isHandlerName, type HandlerName } from '../shared/api';
 import { addDays, addMonths } from '../shared/dates';
 import { buildDatabase } from './scale-build';
@@ -206,6 +206,12 @@ async function main(): Promise<void> {
       out(`    found: ${r.incidents.map((i) => `${i.externalId} (${i.spikes.length} spike(s), lag ${i.detectionLagHours ?? '—'} h)`).join(', ')}; ${r.spikes.length} spikes, ${r.unexplained.length} unexplained, ${r.levelShifts.length} level shifts`);
     }
     await timeHandler(engine, 'report-data incidents (2 months)', 'report-data', { report: 'incidents', from: twoMonthsFrom, to: END }, GOAL.report, reportRuns, 'usage');
+    {
+      // rows added, as by an import: the per-key days and first model uses are topped up from them
+      const lastId = engine.ctx.db.prepare('SELECT max(id) FROM usage_records').pluck().get() as number;
+      await timeHandler(engine, 'incidents-report, first after an import', 'incidents-report', { from: twoMonthsFrom, to: END }, GOAL.report, reportRuns, 'append');
+      out(`  (the ${removeAppended(engine, lastId)} usage rows added for it removed again: what is kept over usage rows is rebuilt once, as at the start of every run)`);
+    }
     if (process.env.BENCH_TRACE_REPORTS) {
       for (const [label, fn] of [
         ['incidents-report', () => engine.invoke('incidents-report', { from: twoMonthsFrom, to: END })],

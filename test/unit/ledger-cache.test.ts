@@ -4,8 +4,10 @@ import { openDatabase } from '../../electron/engine/db/open';
 import { createEngine } from '../../electron/engine/engine';
 import { computeLedger } from '../../electron/engine/services/ledger';
 import { readStats } from '../../electron/engine/repos/stats';
-import { usageVersion } from '../../electron/engine/db/changes';
+import { usageState } from '../../electron/engine/db/changes';
 import { untilUsageChanged } from '../../electron/engine/services/data-cache';
+import { createLedgerRepo } from '../../electron/engine/repos/ledger';
+import { buildDashboard } from '../../electron/engine/services/dashboard';
 import { tempDbPath } from '../helpers';
 
 /**
@@ -95,14 +97,14 @@ describe('ledger snapshot cache', () => {
       });
     const sum = usageSum();
     expect(usageSum()).toBe(sum);
-    const version = usageVersion(db);
+    const version = usageState(db);
 
     // writes to other tables: kept
     db.prepare('UPDATE credit_blocks SET amount_micros = amount_micros + 1 WHERE id = (SELECT min(id) FROM credit_blocks)').run();
     db.prepare('UPDATE credit_accounts SET name = name || ? WHERE id = (SELECT min(id) FROM credit_accounts)').run('');
     expect(usageSum()).toBe(sum);
     expect(computed).toBe(1);
-    expect(usageVersion(db)).toBe(version);
+    expect(usageState(db)).toEqual(version);
 
     // a usage row inserted, changed in place, deleted, each by another connection: read again each time
     const other = new Database(dbPath);
@@ -122,7 +124,7 @@ describe('ledger snapshot cache', () => {
     expect(usageSum()).toBe(sum);
     expect(computed).toBe(4);
     // the deleted row's id is given again: the deletion moved the version, so no older result matches
-    expect(usageVersion(db)).not.toBe(version);
+    expect(usageState(db).generation).toBeGreaterThan(version.generation);
 
     // inside a transaction that rolls back: computed, not kept; the committed result is still the one kept
     try {
@@ -136,5 +138,64 @@ describe('ledger snapshot cache', () => {
     }
     expect(usageSum()).toBe(sum);
     expect(computed).toBe(5);
+  });
+
+  it('after rows are only added, brings a kept result up to date from the new rows; anything else, in full', async () => {
+    await ready;
+    const calls: string[] = [];
+    const read = () =>
+      untilUsageChanged(
+        db,
+        'test:append',
+        () => (calls.push('full'), usageState(db).maxId),
+        (kept, afterId) => (calls.push(`append after ${afterId}`), usageState(db).maxId),
+      );
+    const first = read();
+    const other = new Database(dbPath);
+    const copy = other.prepare(
+      `INSERT INTO usage_records (import_id, line, row_key, row_check, provider, account_id, workload_id, day, period_start, charge_category, currency, billed_cost_micros)
+       SELECT import_id, line, (SELECT max(row_key) FROM usage_records) + 1, row_check, provider, account_id, workload_id, ?, ? || 'T00:00:00Z', 'usage', currency, ?
+       FROM usage_records WHERE account_id IS NOT NULL AND charge_category = 'usage' ORDER BY id LIMIT 1`,
+    );
+    copy.run('2026-10-02', '2026-10-02', 1_000_000);
+    expect(read()).toBe(first + 1);
+    copy.run('2026-10-03', '2026-10-03', 2_000_000);
+    expect(read()).toBe(first + 2);
+    other.prepare('UPDATE usage_records SET billed_cost_micros = 3000000 WHERE id = ?').run(first + 2);
+    expect(read()).toBe(first + 2);
+    other.close();
+    expect(calls).toEqual(['full', `append after ${first}`, `append after ${first + 1}`, 'full']);
+  });
+
+  it('the daily cost and the spend by provider after an import equal reading them again in full', async () => {
+    await ready;
+    const repo = createLedgerRepo(db);
+    const kept = repo.dailyCost();
+    const keptText = JSON.stringify(kept);
+    const spend = buildDashboard(engine.ctx).spend;
+    const afterId = usageState(db).maxId;
+    const days = [...new Set(kept.map((r) => r.day))];
+    const other = new Database(dbPath);
+    const copy = other.prepare(
+      `INSERT INTO usage_records (import_id, line, row_key, row_check, provider, account_id, workload_id, day, period_start, charge_category, currency, billed_cost_micros)
+       SELECT import_id, line, (SELECT max(row_key) FROM usage_records) + 1, row_check, ?, account_id, ?, ?, ? || 'T00:00:00Z', 'usage', currency, ?
+       FROM usage_records WHERE account_id IS NOT NULL AND charge_category = 'usage' ORDER BY id LIMIT 1`,
+    );
+    // a day that has groups (a new workload group, and more on an existing one), a day before all, one after all, one between
+    copy.run('openai', null, days[10], days[10], 1_500_000);
+    copy.run('a-new-provider', null, days[10], days[10], 2_500_000);
+    copy.run('openai', null, '2020-01-01', '2020-01-01', 700_000);
+    copy.run('openai', null, '2030-01-01', '2030-01-01', 800_000);
+    const gap = days.find((d, i) => i > 0 && days[i - 1] < d && Date.parse(d) - Date.parse(days[i - 1]) > 86_400_000);
+    if (gap) copy.run('openai', null, new Date(Date.parse(gap) - 86_400_000).toISOString().slice(0, 10), new Date(Date.parse(gap) - 86_400_000).toISOString().slice(0, 10), 900_000);
+    other.close();
+    const appended = repo.dailyCostAfter(kept, afterId);
+    expect(appended).toEqual(repo.dailyCost());
+    expect(appended.length).toBeGreaterThan(kept.length);
+    expect(JSON.stringify(kept)).toBe(keptText); // the kept array is not changed
+    const after = buildDashboard(engine.ctx).spend;
+    expect(after).not.toEqual(spend);
+    expect(after).toEqual(db.prepare('SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency').all());
+    expect(after.find((s) => s.provider === 'a-new-provider')?.billedCostMicros).toBe(2_500_000);
   });
 });

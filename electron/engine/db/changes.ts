@@ -24,14 +24,14 @@ export function ownChanges(db: Db, n: number): void {
 }
 
 /**
- * A token that changes when usage_records may have changed: max(id) moves with every insert and
- * usage_generation (migration 7) with every deletion or update. For results over usage rows alone,
- * kept across writes to anything else.
+ * Where usage_records stands: max(id) moves with every insert, usage_generation (migration 7) with
+ * every deletion or update. Equal pairs, equal rows; the same generation and a larger id, rows
+ * only added, those with a larger id than before.
  */
-export function usageVersion(db: Db): string {
+export function usageState(db: Db): { maxId: number; generation: number } {
   let s = usageStatements.get(db);
-  if (!s) usageStatements.set(db, (s = db.prepare("SELECT (SELECT COALESCE(max(id), 0) FROM usage_records) || ':' || (SELECT n FROM usage_generation WHERE id = 1)").pluck()));
-  return s.get() as string;
+  if (!s) usageStatements.set(db, (s = db.prepare('SELECT (SELECT COALESCE(max(id), 0) FROM usage_records) AS maxId, (SELECT n FROM usage_generation WHERE id = 1) AS generation')));
+  return s.get() as { maxId: number; generation: number };
 }
 
 const usageStatements = new WeakMap<Db, Database.Statement>();

@@ -51,14 +51,7 @@ export function buildDashboard(ctx: EngineContext, at?: string): Dashboard {
     burn,
     totals,
     attention: attention(ctx, snap, ledger),
-    // the same sums as over usage_records, from the daily pre-aggregate (migration 2)
-    spend: untilUsageChanged(ctx.db, 'dashboard:spend', () =>
-      ctx.db
-        .prepare<[], { provider: string; currency: string; billedCostMicros: number }>(
-          'SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency',
-        )
-        .all(),
-    ),
+    spend: spendByProvider(ctx),
     empty: blockRows.length === 0 && asOf == null,
   };
 }
@@ -82,4 +75,31 @@ export function burnDays(n: number, max = BURN_MAX_POINTS): number[] {
 
 function sum(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
+}
+
+type Spend = Dashboard['spend'];
+
+/**
+ * Billed spend per provider and currency over every usage row: from the daily pre-aggregate
+ * (migration 2), kept until the usage changes; after an import, the new rows' sums are added.
+ */
+function spendByProvider(ctx: EngineContext): Spend {
+  return untilUsageChanged(
+    ctx.db,
+    'dashboard:spend',
+    () => ctx.db.prepare<[], Spend[number]>('SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency').all(),
+    (kept, afterId) => {
+      const sums = new Map(kept.map((s) => [`${s.provider}\u0000${s.currency}`, { ...s }]));
+      const added = ctx.db
+        .prepare<[number], Spend[number]>('SELECT provider, currency, SUM(COALESCE(billed_cost_micros, 0)) AS billedCostMicros FROM usage_records WHERE id > ? GROUP BY provider, currency')
+        .all(afterId);
+      for (const a of added) {
+        const k = `${a.provider}\u0000${a.currency}`;
+        const s = sums.get(k);
+        if (s) s.billedCostMicros += a.billedCostMicros;
+        else sums.set(k, a);
+      }
+      return [...sums.values()].sort((a, b) => (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+    },
+  );
 }

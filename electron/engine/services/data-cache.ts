@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { dataVersion, usageVersion } from '../db/changes';
+import { dataVersion, usageState } from '../db/changes';
 
 /**
  * Results that depend on nothing but the database, kept per connection until the data changes
@@ -8,28 +8,39 @@ import { dataVersion, usageVersion } from '../db/changes';
  * must not change it.
  */
 export function untilChanged<T>(db: Db, key: string, compute: () => T): T {
-  return kept(caches, db, dataVersion, key, compute);
-}
-
-/**
- * The same for results over usage rows alone (db/changes.ts usageVersion): kept across writes to
- * other tables, recomputed when a usage row is inserted, deleted or changed.
- */
-export function untilUsageChanged<T>(db: Db, key: string, compute: () => T): T {
-  return kept(usageCaches, db, usageVersion, key, compute);
-}
-
-type Caches = WeakMap<Db, { version: string; values: Map<string, unknown> }>;
-const caches: Caches = new WeakMap();
-const usageCaches: Caches = new WeakMap();
-
-function kept<T>(store: Caches, db: Db, versionOf: (db: Db) => string, key: string, compute: () => T): T {
   if (db.inTransaction) return compute();
-  const version = versionOf(db);
-  let entries = store.get(db);
-  if (!entries || entries.version !== version) store.set(db, (entries = { version, values: new Map() }));
+  const version = dataVersion(db);
+  let entries = caches.get(db);
+  if (!entries || entries.version !== version) caches.set(db, (entries = { version, values: new Map() }));
   if (entries.values.has(key)) return entries.values.get(key) as T;
   const value = compute();
   entries.values.set(key, value);
   return value;
 }
+
+/**
+ * The same for results over usage rows alone (db/changes.ts usageState), kept across writes to
+ * other tables. After rows were only added (an import), append() brings the kept value up to date
+ * from the rows with a larger id than it saw; after any deletion or update of a usage row it is
+ * computed again in full. append must return a new value, not change the kept one.
+ */
+export function untilUsageChanged<T>(db: Db, key: string, full: () => T, append?: (kept: T, afterId: number) => T): T {
+  if (db.inTransaction) return full();
+  // the state and the reads in one read transaction: what is kept matches the state it is kept under
+  return db
+    .transaction(() => {
+      const { maxId, generation } = usageState(db);
+      let entries = usageCaches.get(db);
+      if (!entries) usageCaches.set(db, (entries = new Map()));
+      const e = entries.get(key);
+      if (e && e.generation === generation && e.maxId === maxId) return e.value as T;
+      const value = e && append && e.generation === generation && e.maxId < maxId ? append(e.value as T, e.maxId) : full();
+      entries.set(key, { maxId, generation, value });
+      return value;
+    })
+    .deferred();
+}
+
+const usageCaches = new WeakMap<Db, Map<string, { maxId: number; generation: number; value: unknown }>>();
+
+const caches = new WeakMap<Db, { version: string; values: Map<string, unknown> }>();

@@ -47,8 +47,15 @@ function runLedger(db: Db, asOf?: string): LedgerSnapshot {
     priority: b.priority,
   }));
   const allocations = repo.allocations();
-  // usage alone: kept across changes to blocks, allocations or accounts (an edit recomputes the drawdown, not the read)
-  const usage = untilUsageChanged(db, 'ledger:daily-cost', () => Object.freeze(repo.dailyCost())).filter((u) => last == null || u.day <= last);
+  // usage alone: kept across changes to blocks, allocations or accounts (an edit recomputes the
+  // drawdown, not the read); after an import only the days its rows fall on are read again
+  const daily = untilUsageChanged(
+    db,
+    'ledger:daily-cost',
+    () => Object.freeze(repo.dailyCost()),
+    (kept, afterId) => Object.freeze(repo.dailyCostAfter(kept, afterId)),
+  );
+  const usage = daily.filter((u) => last == null || u.day <= last);
   const firstDay = [usage[0]?.day, ...blocks.map((b) => b.purchasedOn)].filter((d): d is string => !!d).sort()[0];
   const result = runDrawdown({
     blocks,

@@ -274,6 +274,24 @@ export class Rng {
   }
 
   /**
+   * out[from..to) = successive normal() draws: the same stream as that many calls, without a
+   * boxed number per draw (inlined, normal()'s two returns merge into one boxed value: the
+   * simulation's sample() allocated one per draw).
+   */
+  normalsInto(out: Float64Array, from: number, to: number): void {
+    for (let k = from; k < to; k++) {
+      const u = this.nextInt32();
+      const i = u & 127;
+      const j = u >> 7;
+      const m = j >> 31;
+      // normal()'s steps; two stores, so the fast path's double is never merged with (and boxed
+      // like) the number normalSlow returns
+      if (((j ^ m) - m) < kn[i]) out[k] = j * wn[i];
+      else out[k] = this.normalSlow(j, i);
+    }
+  }
+
+  /**
    * Fills out[from..to) with standard normals. The state lives in locals for the whole loop,
    * which is what the simulation and the benchmark's bare loop both use. The loop is
    * branch-free: the ~2.8% of draws that miss the ziggurat's rectangles are noted and finished

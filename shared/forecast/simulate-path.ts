@@ -50,11 +50,11 @@ let nextRunnerId = 1;
 /** what costRow adds the row's costs into: a kernel group's sum, or one workload's row */
 const ROW_SUM = new Float64Array(MAX_SIMULATION_DAYS);
 /**
- * costRow's numbers (φ, a, damping, k, u, q): read from here they are plain doubles;
+ * costRow's numbers (φ, a, damping, k, u, q) in, and the row's total out ([6]). Plain doubles here:
  * as arguments, one that happens to be a whole number arrives as a small integer, and the loop
- * then checks which of the two every argument is on every day.
+ * then checks which of the two every argument is on every day; a returned number is boxed.
  */
-const ROW_PARAMS = new Float64Array(6);
+const ROW_PARAMS = new Float64Array(7);
 /** costRow's costs of the row's days, for row() to add the spike days' extra */
 const ROW_COST = new Float64Array(MAX_SIMULATION_DAYS);
 
@@ -120,8 +120,8 @@ export interface PathShape {
  * happens to PathRunner's shape. In units of the exp table's steps, with u = σ·e (the AR(1) log
  * noise) and q = level shock + trend shock (the damped trend D(h) = φ(1 + D(h−1)) folded with
  * the level into q = damping·q + k): cost = median · exp(u + q), added into ROW_SUM[0..days) and
- * kept in ROW_COST; returns the row's total. The medians are MEDIANS[from..from + days), the other
- * numbers ROW_PARAMS's. Spikes are not here: row() adds a spike day's extra, cost · (size − 1),
+ * kept in ROW_COST, the row's total into ROW_PARAMS[6]. The medians are MEDIANS[from..from + days),
+ * the other numbers ROW_PARAMS's. Spikes are not here: row() adds a spike day's extra, cost · (size − 1),
  * afterwards (a spike day ended a run of days without a test per day, and every one cost a few
  * mispredicted branches; the bench's rows have 13 on average).
  *
@@ -131,7 +131,7 @@ export interface PathShape {
  * between. No clamp: an exponent beyond the table reads undefined, the total turns NaN and
  * sample() redoes the rows.
  */
-function costRow(s: Int32Array, from: number, days: number): number {
+function costRow(s: Int32Array, from: number, days: number): void {
   const ph = ROW_PARAMS[0];
   const a = ROW_PARAMS[1];
   const damp = ROW_PARAMS[2];
@@ -175,7 +175,7 @@ function costRow(s: Int32Array, from: number, days: number): number {
   s[1] = sb;
   s[2] = sc;
   s[3] = sd;
-  return total;
+  ROW_PARAMS[6] = total;
 }
 
 export class PathRunner {
@@ -201,6 +201,8 @@ export class PathRunner {
   private readonly spikeDays: Int32Array;
   /** per workload: level shock at the origin, slope shock, starting noise */
   private readonly shock: Float64Array;
+  /** a workload's three normals behind its shocks */
+  private readonly shockZ = new Float64Array(3);
   /** keep every workload's row in `cost` (rules need them; otherwise only group sums are kept) */
   private readonly keepRows: boolean;
   private readonly out: KernelOut;
@@ -296,12 +298,14 @@ export class PathRunner {
     const { nW, spend, shock } = this;
     const { levelSe, trendSe, trendCentre, startNoise, startNoiseSd } = this.s;
     let redo = false;
+    const z = this.shockZ;
     for (let w = 0; w < nW; w++) {
-      const lvlAtCentre = levelSe[w] * rng.normal();
-      const slp = trendSe[w] * rng.normal();
+      rng.normalsInto(z, 0, 3);
+      const lvlAtCentre = levelSe[w] * z[0];
+      const slp = trendSe[w] * z[1];
       shock[3 * w] = lvlAtCentre - slp * trendCentre[w]; // level error moved from the window centre to the origin
       shock[3 * w + 1] = slp;
-      shock[3 * w + 2] = startNoise[w] + startNoiseSd[w] * rng.normal();
+      shock[3 * w + 2] = startNoise[w] + startNoiseSd[w] * z[2];
       this.drawSpikes(w, rng);
     }
     rng.saveState(this.rngAtRows);
@@ -326,14 +330,20 @@ export class PathRunner {
     if (this.keepRows) {
       for (let w = 0; w < nW; w++) {
         rowSum.fill(0);
-        spend[w] = redo && !(spend[w] < Number.POSITIVE_INFINITY) ? this.rowExact(w, rng) : this.row(w, rng);
+        if (redo && !(spend[w] < Number.POSITIVE_INFINITY)) spend[w] = this.rowExact(w, rng);
+        else this.row(w, rng);
         this.cost.set(rowSum, w * H);
       }
       return;
     }
     for (let g = 0; g < this.nG; g++) {
       rowSum.fill(0);
-      for (const w of this.g.members[g]) spend[w] = redo && !(spend[w] < Number.POSITIVE_INFINITY) ? this.rowExact(w, rng) : this.row(w, rng);
+      const members = this.g.members[g];
+      for (let m = 0; m < members.length; m++) {
+        const w = members[m];
+        if (redo && !(spend[w] < Number.POSITIVE_INFINITY)) spend[w] = this.rowExact(w, rng);
+        else this.row(w, rng);
+      }
       this.groupCost.set(rowSum, g * H);
     }
   }
@@ -356,9 +366,9 @@ export class PathRunner {
   /**
    * One workload's days of this path (see costRow), added into the group sums, or into its
    * (zeroed) row of `cost` when rules need the rows (the group sums are then summed from them);
-   * returns the workload's total.
+   * the workload's total into spend[w].
    */
-  private row(w: number, rng: Rng): number {
+  private row(w: number, rng: Rng): void {
     const H = this.H;
     const sp = this.s;
     const lvl = this.shock[3 * w];
@@ -372,7 +382,8 @@ export class PathRunner {
     ROW_PARAMS[5] = (lvl + slp * sp.dampedBefore[w]) * EXP_STEPS;
     // the spike days' extra after the row: ROW_SUM's days get it as they did day by day (right
     // after the day's cost); the total adds it after all the days rather than after its own day
-    let total = costRow(rng.state, this.medianAt(w), H);
+    costRow(rng.state, this.medianAt(w), H);
+    let total = ROW_PARAMS[6];
     const extra = sp.spikeSize[w] - 1;
     const spikes = this.spikeDays;
     for (let i = w * (H + 1); spikes[i] < H; i++) {
@@ -380,7 +391,7 @@ export class PathRunner {
       ROW_SUM[spikes[i]] += x;
       total += x;
     }
-    return total;
+    this.spend[w] = total;
   }
 
   /** The spike days of workload w on this path, ascending, ended by H (geometric gaps: no draw per day). */
@@ -505,7 +516,8 @@ export class PathRunner {
       batch.accountDry[i * nA + a] = this.accountHasDemand[a] ? accountDryDay(blocks, facts, o.depletionDay, H, this.dryScratch) : -1;
       let waste = 0;
       let remaining = 0;
-      for (const b of blocks) {
+      for (let k = 0; k < blocks.length; k++) {
+        const b = blocks[k];
         waste += o.expired[b];
         remaining += o.remaining[b];
       }
@@ -516,8 +528,9 @@ export class PathRunner {
       const over = o.overage[g];
       const members = this.g.members[g];
       let groupSpend = 0;
-      for (const w of members) groupSpend += this.spend[w];
-      for (const w of members) {
+      for (let m = 0; m < members.length; m++) groupSpend += this.spend[members[m]];
+      for (let m = 0; m < members.length; m++) {
+        const w = members[m];
         // exact for a workload in a group of its own; a pooled group's overage is split by spend
         const share = members.length === 1 ? over : groupSpend > 0 ? (over * this.spend[w]) / groupSpend : over / members.length;
         batch.workloadOverage[i * nW + w] = share;
@@ -536,7 +549,8 @@ export class PathRunner {
       for (let b = 0; b < nB; b++) fanBlocks[(b * H + d) * nf + i] = bal[d * nB + b];
       for (let a = 0; a < nA; a++) {
         let sum = 0;
-        for (const b of accountBlocks[a]) sum += bal[d * nB + b];
+        const blocks = accountBlocks[a];
+        for (let k = 0; k < blocks.length; k++) sum += bal[d * nB + blocks[k]];
         fanAccounts[(a * H + d) * nf + i] = sum;
       }
     }

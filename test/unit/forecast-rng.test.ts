@@ -141,6 +141,20 @@ describe('Rng', () => {
     expect(hits[364] / 20_000).toBeCloseTo(0.02, 2);
     expect(r.eventDays(-0, 365, out, 5)).toBe(5);
   });
+
+  it('normalsInto draws what as many normal() calls draw, the slow path of the ziggurat included', () => {
+    const a = new Rng(8);
+    const b = new Rng(8);
+    const out = new Float64Array(10_000);
+    b.normalsInto(out, 0, out.length);
+    let beyondR = 0; // the tail beyond R = 3.44 only comes from the slow path
+    for (let k = 0; k < out.length; k++) {
+      expect(out[k]).toBe(a.normal());
+      if (Math.abs(out[k]) > 3.45) beyondR++;
+    }
+    expect(beyondR).toBeGreaterThan(0);
+    expect(b.nextInt32()).toBe(a.nextInt32());
+  });
 });
 
 describe('normal quantile and CDF', () => {

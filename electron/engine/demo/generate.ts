@@ -1,12 +1,13 @@
 /**
  * The seeded, deterministic demo organisation: six people, three credit accounts (one pooled),
  * twelve workloads under four departments, credit blocks, thresholds, top-up requests, an
- * incident and twelve months of daily usage ending on DEMO_END. The same seed writes the
- * same rows byte for byte; nothing reads the clock.
+ * incident, twelve months of daily usage ending on DEMO_END and the invoices for them
+ * (invoices.ts). The same seed writes the same rows byte for byte; nothing reads the clock.
  *
  * Audit entries for demo data are written by the caller, which owns the audit log's hash
  * chain; this module never touches audit_log.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/open';
 import { RefusedError } from '../errors';
 import { formatMicros, MICROS } from '../../../shared/money';
@@ -15,6 +16,7 @@ import { usageKey, usageKeyParts } from '../import/store-keys';
 import { attribute } from './rules';
 import { generateUsage, type DemoUsageRow } from './usage';
 import { BLOCKS, TOPUPS, VALUE_METRICS } from './credits';
+import { demoInvoices } from './invoices';
 import {
   ACCOUNTS, DEFAULT_SEED, DEMO_CREATED_AT, LEAK, PROFILES, RULES, WORKLOADS,
   contactFor, workloadPath, type AccountKey,
@@ -59,6 +61,7 @@ export function generateDemo(db: Db, opts: DemoOptions = {}): DemoResult {
     insertRules(db, ids);
     ids.blocks = insertBlocks(db, ids);
     const importId = insertUsage(db, ids, rows, attributed, seed);
+    insertInvoices(db, ids, rows, importId, seed);
     insertIncident(db);
     insertThresholds(db, ids);
     insertTopups(db, ids);
@@ -180,6 +183,29 @@ function insertUsage(db: Db, ids: Ids, rows: DemoUsageRow[], attributed: (string
     );
   });
   return importId;
+}
+
+/** The invoices belong to the demo's import, so undoing it removes them with the usage. */
+function insertInvoices(db: Db, ids: Ids, rows: DemoUsageRow[], importId: number, seed: number): void {
+  const invoice = db.prepare(
+    `INSERT INTO invoices (import_id, invoice_number, issuer, account_id, billing_account_id, currency, issued_on, period_start, period_end, due_on, status, created_at)
+     VALUES (?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, 'paid', ?)`,
+  );
+  const line = db.prepare(
+    `INSERT INTO invoice_lines (invoice_id, import_id, line, row_key, description, category, amount_micros, amount_text, quantity_text, block_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const inv of demoInvoices(rows)) {
+    const account = ACCOUNTS.find((a) => a.key === inv.account)!;
+    const id = Number(
+      invoice.run(importId, inv.number, inv.issuer, ids.accounts.get(inv.account)!, account.externalId, inv.issuedOn, inv.periodStart, inv.periodEnd, inv.dueOn, at).lastInsertRowid,
+    );
+    inv.lines.forEach((l, i) => {
+      // keyed like an imported line: the sha256 of its content (here demo:seed:invoice:line) and its occurrence
+      const key = `${createHash('sha256').update(`demo:${seed}:${inv.number}:${i + 1}`).digest('hex')}#1`;
+      line.run(id, importId, i + 1, key, l.description, l.category, l.amountMicros, formatMicros(l.amountMicros), l.quantityText, l.block === null ? null : ids.blocks.get(l.block)!);
+    });
+  }
 }
 
 function insertIncident(db: Db): void {

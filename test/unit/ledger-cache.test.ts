@@ -148,7 +148,8 @@ describe('ledger snapshot cache', () => {
         db,
         'test:append',
         () => (calls.push('full'), usageState(db).maxId),
-        (kept, afterId) => (calls.push(`append after ${afterId}`), usageState(db).maxId),
+        // the kept value plus the rows added since: equal to max(id) only if append is given the right ones
+        (kept, afterId) => (calls.push(`append after ${afterId}`), kept + (db.prepare('SELECT count(*) FROM usage_records WHERE id > ?').pluck().get(afterId) as number)),
       );
     const first = read();
     const other = new Database(dbPath);

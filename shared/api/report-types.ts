@@ -37,6 +37,12 @@ export interface ReconPeriodRow {
   unpricedRows: number;
   /** every comparison of the row within tolerance */
   reconciled: boolean;
+  /**
+   * reconciled: every comparison within tolerance; explained: some beyond it, but the causes found
+   * account for each (what is left unexplained is within tolerance), e.g. promotional credits or a
+   * month not invoiced yet; variance: money no cause accounts for.
+   */
+  status: 'reconciled' | 'explained' | 'variance';
   signoff: { by: string; at: string; note: string | null } | null;
 }
 

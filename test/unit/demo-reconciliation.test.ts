@@ -47,6 +47,34 @@ describe('reconciliation of the demo organisation', () => {
     ]);
   });
 
+  it('marks a row explained when the causes found account for every variance beyond tolerance, reconciled when none is', () => {
+    for (const x of r.rows) {
+      const own = r.variances.filter((v) => v.period === x.period && v.accountId === x.accountId);
+      const beyond = own.filter((v) => !v.withinTolerance);
+      expect(x.status, `${x.period} ${x.accountName}`).toBe(beyond.length === 0 ? 'reconciled' : 'explained');
+      expect(x.reconciled).toBe(x.status === 'reconciled');
+    }
+    expect(new Set(r.rows.map((x) => x.status))).toEqual(new Set(['reconciled', 'explained']));
+  });
+
+  it('marks a row variance when money is left that no cause accounts for', async () => {
+    // an invoice line the demo's usage does not explain: $50 more billed for OpenAI in a reconciled month
+    const row = r.rows.find((x) => x.status === 'reconciled' && provider.get(x.accountId) === 'openai')!;
+    const invoice = db.prepare('SELECT id, import_id AS importId FROM invoices WHERE account_id = ? AND period_start LIKE ? LIMIT 1').get(row.accountId, `${row.period}%`) as { id: number; importId: number } | undefined;
+    expect(invoice).toBeDefined();
+    const line = db.prepare('SELECT * FROM invoice_lines WHERE invoice_id = ? LIMIT 1').get(invoice!.id) as Record<string, unknown>;
+    const columns = Object.keys(line).filter((c) => c !== 'id');
+    db.prepare(`INSERT INTO invoice_lines (${columns.join(', ')}) SELECT ${columns.map((c) => (c === 'amount_micros' ? '50000000' : c === 'row_key' ? "row_key || '-extra'" : c)).join(', ')} FROM invoice_lines WHERE id = ?`).run(line.id);
+    try {
+      const again = await engine.invoke('reconciliation-get', { from: `${row.period}-01`, to: `${row.period}-28` });
+      const x = again.rows.find((y) => y.accountId === row.accountId && y.period === row.period)!;
+      expect(x.status).toBe('variance');
+      expect(again.variances.some((v) => v.accountId === row.accountId && !v.withinTolerance && Math.abs(v.unexplainedMicros) >= 50_000_000)).toBe(true);
+    } finally {
+      db.prepare('DELETE FROM invoice_lines WHERE id = (SELECT max(id) FROM invoice_lines)').run();
+    }
+  });
+
   it('invoices every closed month to the micro-unit of its usage, except the month of the leaked key’s credit note', () => {
     const off = r.rows.filter((x) => x.period < open && x.invoicedMicros !== x.consumedMicros);
     expect(off.map((x) => [x.period, provider.get(x.accountId)])).toEqual([['2026-09', 'openai']]);

@@ -39,12 +39,14 @@ export function buildReconciliation(ctx: EngineContext, from: string, to: string
   });
   const rows: ReconPeriodRow[] = report.summary.map((s) => {
     const so = signed.get(`${s.accountId}|${s.period}`);
+    const own = variances.filter((v) => v.period === s.period && v.accountId === Number(s.accountId));
     return {
       period: s.period, accountId: Number(s.accountId), accountName: name.get(s.accountId) ?? s.accountId, currency: s.currency,
       currencies: s.currencies, creditsBoughtMicros: s.creditsBoughtMicros, blocksRecordedMicros: s.blocksRecordedMicros,
       consumedMicros: s.consumedMicros, invoicedMicros: s.invoicedMicros, usageBilledMicros: s.usageBilledMicros,
       catalogCostMicros: s.catalogCostMicros, unpricedRows: s.unpricedRows,
-      reconciled: variances.filter((v) => v.period === s.period && v.accountId === Number(s.accountId)).every((v) => v.withinTolerance),
+      reconciled: own.every((v) => v.withinTolerance),
+      status: own.every((v) => v.withinTolerance) ? 'reconciled' : own.every((v) => v.withinTolerance || explained(v)) ? 'explained' : 'variance',
       signoff: so ? { by: so.signedBy, at: so.signedAt, note: so.note } : null,
     };
   });
@@ -53,6 +55,11 @@ export function buildReconciliation(ctx: EngineContext, from: string, to: string
     accounts: accounts.filter((a) => accountId === undefined || a.id === accountId).map((a) => ({ accountId: a.id, accountName: a.name, provider: a.provider })),
     rows, variances, totals: totals(rows), tolerance: TOLERANCE, notes: notes(ctx, win, blocks.unpriced),
   };
+}
+
+/** A variance beyond tolerance whose causes account for it: what is left unexplained is within tolerance. */
+function explained(v: ReconVariance): boolean {
+  return Math.abs(v.unexplainedMicros) <= Math.max(TOLERANCE.absMicros, TOLERANCE.relative * Math.abs(v.expectedMicros));
 }
 
 function totals(rows: ReconPeriodRow[]): ReconTotals[] {

@@ -20,8 +20,8 @@ function reconciliationTables(d: Extract<ReportData, { report: 'reconciliation' 
   return [
     {
       name: 'periods', title: 'Bought, consumed, invoiced and catalog cost per period and account',
-      headers: ['period', 'account', 'currency', 'credits bought', 'blocks recorded', 'consumed (usage billed)', 'invoiced', 'usage billed', 'catalog cost', 'unpriced groups', 'reconciled', 'signed off by', 'signed off at'],
-      rows: r.rows.map((x) => [x.period, x.accountName, x.currency, m(x.creditsBoughtMicros), m(x.blocksRecordedMicros), m(x.consumedMicros), m(x.invoicedMicros), m(x.usageBilledMicros), m(x.catalogCostMicros), x.unpricedRows, x.reconciled, x.signoff?.by ?? null, x.signoff?.at ?? null]),
+      headers: ['period', 'account', 'currency', 'credits bought', 'blocks recorded', 'consumed (usage billed)', 'invoiced', 'usage billed', 'catalog cost', 'unpriced groups', 'reconciled', 'status', 'signed off by', 'signed off at'],
+      rows: r.rows.map((x) => [x.period, x.accountName, x.currency, m(x.creditsBoughtMicros), m(x.blocksRecordedMicros), m(x.consumedMicros), m(x.invoicedMicros), m(x.usageBilledMicros), m(x.catalogCostMicros), x.unpricedRows, x.reconciled, x.status, x.signoff?.by ?? null, x.signoff?.at ?? null]),
     },
     {
       name: 'variances', title: 'Variances',

@@ -19,7 +19,7 @@ const periodColumns: Column<ReconPeriodRow>[] = [
   { head: 'Consumed', num: true, cell: (r) => money(r.consumedMicros, r.currency) },
   { head: 'Invoiced', num: true, cell: (r) => money(r.invoicedMicros, r.currency) },
   { head: 'Catalog', num: true, cell: (r) => money(r.catalogCostMicros, r.currency) },
-  { head: 'Status', cell: (r) => (r.reconciled ? 'reconciled' : 'variance') },
+  { head: 'Status', cell: (r) => r.status },
   { head: 'Signed off', cell: (r) => (r.signoff ? `${r.signoff.by} ${r.signoff.at.slice(0, 10)}` : '—') },
 ];
 

@@ -86,6 +86,14 @@ export function ReconciliationScreen() {
 
 const COMPARISON: Record<ReconVariance['comparison'], string> = { credits: 'Blocks vs bought', invoice: 'Invoiced vs consumed', catalog: 'Billed vs catalog' };
 
+
+/** What each status means, as the row's tooltip. */
+const STATUS_HELP: Record<ReconPeriodRow['status'], string> = {
+  reconciled: 'Every comparison is within tolerance.',
+  explained: 'Beyond tolerance, but the causes found account for the difference (see Variances and their causes).',
+  variance: 'Money that no cause found accounts for: look at the variances below.',
+};
+
 function ReconciliationView({ r }: { r: Reconciliation }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError>();
@@ -128,7 +136,11 @@ function ReconciliationView({ r }: { r: Reconciliation }) {
                   <td className="num">{money(x.consumedMicros, x.currency)}</td>
                   <td className="num">{money(x.invoicedMicros, x.currency)}</td>
                   <td className="num">{money(x.catalogCostMicros, x.currency)}</td>
-                  <td>{x.reconciled ? 'reconciled' : 'variance'}</td>
+                  <td>
+                    <span className={`pill pill-${x.status}`} title={STATUS_HELP[x.status]}>
+                      {x.status}
+                    </span>
+                  </td>
                   <td>
                     {x.signoff ? (
                       `${x.signoff.by}, ${x.signoff.at.slice(0, 10)}`

@@ -29,20 +29,15 @@ export function createLedgerRepo(db: Db) {
   // Rows priced in a virtual currency draw in that unit. Read from usage_daily (migration 2), the
   // usage rows summed per day, account, workload, category and currency by triggers: the same
   // groups as summing usage_records, from a table days × workloads long instead of one row per
-  // usage line (bench/scale.ts, 5 million rows: seconds → a few hundred milliseconds). The GROUP BY
-  // and ORDER BY follow usage_daily's primary key, so SQLite streams them without sorting.
-  // One row per day with that day's groups as JSON: 150,000 groups at 5 million usage rows cost
-  // ~250 ms as one result row each (better-sqlite3 builds an object per row) and ~130 ms this way.
+  // usage line (bench/scale.ts, 5 million rows: seconds → tens of milliseconds). One row per day
+  // with that day's rows as JSON (150,000 result rows would cost better-sqlite3 an object each),
+  // read in the primary key's order (no sort) and not grouped in SQL: a (day, account, unit,
+  // workload) group spans several usage_daily rows only when it has several providers, categories
+  // or currencies, and unpackDays sums them (grouped in SQL, the query took 82 ms at 5M rows; so, 43 ms).
   const dailySql = (where: string) => `
-    SELECT day, json_group_array(json_array(account_key, unit, NULLIF(workload_key, 0), amount)) AS groups
-    FROM (
-      SELECT day, account_key, unit, workload_key,
-             SUM(CASE WHEN pricing_currency <> '' THEN pricing_micros ELSE billed_micros END) AS amount
-      FROM usage_daily
-      WHERE ${where} account_key <> 0 AND charge_category IN ('usage','credit','adjustment')
-      GROUP BY day, account_key, unit, workload_key
-      ORDER BY day, account_key, unit, workload_key
-    )
+    SELECT day, json_group_array(json_array(account_key, unit, NULLIF(workload_key, 0), CASE WHEN pricing_currency <> '' THEN pricing_micros ELSE billed_micros END)) AS groups
+    FROM usage_daily
+    WHERE ${where} account_key <> 0 AND charge_category IN ('usage','credit','adjustment')
     GROUP BY day ORDER BY day`;
   const daily = db.prepare<[], { day: string; groups: string }>(dailySql(''));
   // the same for some days: those that usage rows added since a kept read fall on
@@ -82,14 +77,28 @@ export function createLedgerRepo(db: Db) {
 }
 export type LedgerRepo = ReturnType<typeof createLedgerRepo>;
 
-/** The per-day JSON of the daily cost query as rows, in the query's order. */
-function unpackDays(days: { day: string; groups: string }[]): DailyCostRow[] {
+type DayRow = [accountId: number, unit: string, workloadId: number | null, amountMicros: number];
+
+/** Canonical order within a day: account, unit, workload (none first). */
+const rowOrder = (a: DayRow, b: DayRow) =>
+  a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] === b[2] ? 0 : a[2] === null ? -1 : b[2] === null ? 1 : a[2] - b[2]);
+
+/**
+ * The per-day JSON of the daily cost query as one row per (day, account, unit, workload), in that
+ * order: the rows of a group arrive as neighbours in the table's key order and are summed; a day
+ * whose rows come in another order is sorted first.
+ */
+export function unpackDays(days: { day: string; groups: string }[]): DailyCostRow[] {
   const out: DailyCostRow[] = [];
   for (const { day, groups } of days) {
-    for (const [accountId, unit, workloadId, amountMicros] of JSON.parse(groups) as [number, string, number | null, number][]) {
+    let rows = JSON.parse(groups) as DayRow[];
+    if (rows.some((r, i) => i > 0 && rowOrder(rows[i - 1], r) > 0)) rows = rows.sort(rowOrder);
+    let last: DailyCostRow | undefined;
+    for (const [accountId, unit, workloadId, amountMicros] of rows) {
+      if (last !== undefined && last.accountId === accountId && last.unit === unit && last.workloadId === workloadId) last.amountMicros += amountMicros;
+      else out.push((last = { day, accountId, unit, workloadId, amountMicros }));
       // JSON numbers are doubles: a sum past 2^53 micro-units would come back rounded, so refuse it
-      if (!Number.isSafeInteger(amountMicros)) throw new RangeError(`daily cost on ${day} is out of range: ${amountMicros}`);
-      out.push({ day, accountId, unit, workloadId, amountMicros });
+      if (!Number.isSafeInteger(last.amountMicros)) throw new RangeError(`daily cost on ${day} is out of range: ${last.amountMicros}`);
     }
   }
   return out;

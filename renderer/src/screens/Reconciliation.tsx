@@ -94,6 +94,32 @@ const STATUS_HELP: Record<ReconPeriodRow['status'], string> = {
   variance: 'Money that no cause found accounts for: look at the variances below.',
 };
 
+/**
+ * A variance's causes with what each means; within tolerance, causes that round to no cent (a few
+ * micro-units of pricing arithmetic) are left out.
+ */
+function Causes({ v }: { v: ReconVariance }) {
+  const visible = (micros: number) => micros !== 0 && (!v.withinTolerance || Math.abs(micros) >= 5_000);
+  const shown = v.causes.filter((c) => visible(c.amountMicros));
+  const unexplained = visible(v.unexplainedMicros);
+  if (shown.length === 0 && !unexplained) return <>—</>;
+  return (
+    <ul className="causes">
+      {shown.map((c) => (
+        <li key={c.cause}>
+          <strong>{c.cause}</strong> {signedMoney(c.amountMicros, v.currency)}
+          {c.explanation && <div className="muted small">{c.explanation}</div>}
+        </li>
+      ))}
+      {unexplained && (
+        <li>
+          <strong>unexplained</strong> {signedMoney(v.unexplainedMicros, v.currency)}
+        </li>
+      )}
+    </ul>
+  );
+}
+
 function ReconciliationView({ r }: { r: Reconciliation }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError>();
@@ -180,8 +206,7 @@ function ReconciliationView({ r }: { r: Reconciliation }) {
                   <td className="num">{money(v.actualMicros, v.currency)}</td>
                   <td className="num">{v.withinTolerance ? `${signedMoney(v.varianceMicros, v.currency)} ✓` : signedMoney(v.varianceMicros, v.currency)}</td>
                   <td className="wrap">
-                    {v.causes.map((c) => `${c.cause} ${signedMoney(c.amountMicros, v.currency)}`).join('; ') || '—'}
-                    {v.unexplainedMicros !== 0 && ` · unexplained ${signedMoney(v.unexplainedMicros, v.currency)}`}
+                    <Causes v={v} />
                   </td>
                 </tr>
               ))}

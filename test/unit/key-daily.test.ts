@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createEngine } from '../../electron/engine/engine';
 import { createKeyDailyRepo, type KeyDay } from '../../electron/engine/repos/key-daily';
+import { readDerivedTable, type DerivedTableSpec } from '../../electron/engine/repos/analysis-cache';
 import type { ImportFileResult } from '../../shared/api/imports';
 import type { Job } from '../../shared/domain';
 import { tempDbPath, tempDir } from '../helpers';
@@ -55,8 +56,8 @@ function expected(db: Database.Database, from: string, to: string): KeyDay[] {
 }
 
 const sortGroups = (groups: KeyDay[1]) => [...groups].sort((a, b) => JSON.stringify(a.slice(0, 4)).localeCompare(JSON.stringify(b.slice(0, 4))));
-const read = (db: Database.Database, from: string, to: string) => {
-  const r = createKeyDailyRepo(db as never).days(from, to, () => null);
+const read = (db: Database.Database, from: string, to: string, chunkIds?: number) => {
+  const r = createKeyDailyRepo(db as never, { chunkIds }).days(from, to, () => null);
   return { kept: r.kept, days: r.days.map(([day, groups]): KeyDay => [day, sortGroups(groups)]) };
 };
 
@@ -161,5 +162,33 @@ describe('usage per key and day, kept in usage_key_daily', () => {
     } finally {
       ro.close();
     }
+  });
+
+  it('builds in chunks of ids, each committed with the coverage it reached', () => {
+    const calls: [afterId: number, throughId: number, covered: number | undefined][] = [];
+    const covered = () => db.prepare("SELECT covered_id FROM analysis_cache WHERE name = 'test-chunks'").pluck().get() as number | undefined;
+    const spec: DerivedTableSpec = {
+      name: 'test-chunks',
+      format: 1,
+      chunkIds: 700,
+      clear: () => 0,
+      fold: (afterId, throughId) => (calls.push([afterId, throughId, covered()]), 0),
+    };
+    expect(readDerivedTable(db as never, spec, () => 'read')).toBe('read');
+    const last = maxId();
+    expect(calls.length).toBe(Math.ceil(last / 700));
+    calls.forEach(([afterId, throughId, seen], i) => {
+      expect(afterId).toBe(i === 0 ? 0 : calls[i - 1][1]); // consecutive
+      expect(throughId - afterId).toBeLessThanOrEqual(700);
+      expect(seen).toBe(i === 0 ? undefined : afterId); // the chunk before was saved with its coverage
+    });
+    expect(calls.at(-1)![1]).toBe(last);
+    expect(covered()).toBe(last);
+    // and the real table built in chunks has the same groups
+    db.prepare("DELETE FROM analysis_cache WHERE name = 'usage_key_daily'").run();
+    const got = read(db, FROM, TO, 700);
+    expect(got.kept).toBe(true);
+    expect(got.days).toEqual(expected(db, FROM, TO));
+    expect(coveredId()).toBe(last);
   });
 });

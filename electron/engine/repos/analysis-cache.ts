@@ -102,6 +102,8 @@ export interface DerivedTableSpec {
   clear(): number;
   /** folds the usage rows with afterId < id <= throughId into the table */
   fold(afterId: number, throughId: number): number;
+  /** usage ids folded per write transaction (DERIVED_CHUNK_IDS when not given) */
+  chunkIds?: number;
 }
 
 /**
@@ -114,23 +116,36 @@ export function readDerivedTable<T>(db: Db, spec: DerivedTableSpec, read: () => 
   const attempt = db.transaction(() => (coverage(db, spec.name, spec.format).upToDate ? { value: read() } : null));
   const first = attempt.deferred();
   if (first) return first.value;
+  const chunk = spec.chunkIds ?? DERIVED_CHUNK_IDS;
+  const rowsThrough = db.prepare<[number], number>('SELECT count(*) FROM usage_records WHERE id <= ?').pluck();
   try {
-    withoutWaiting(db, () =>
-      db
-        .transaction(() => {
-          const c = coverage(db, spec.name, spec.format);
-          if (c.upToDate) return;
-          const changed = (c.stale ? spec.clear() : 0) + spec.fold(c.fromId, c.maxId) + saveCoverage(db, spec.name, spec.format, c, '', now());
-          // derived rows only: results kept until the data changes stay valid
-          ownChanges(db, changed);
-        })
-        .immediate(),
-    );
+    // a chunk of ids per write transaction, each committed with the coverage it reached: building
+    // over millions of rows holds the write lock a second or two at a time, not for the whole build,
+    // so an import started meanwhile waits (busy_timeout) instead of failing
+    for (let done = false; !done; ) {
+      withoutWaiting(db, () =>
+        db
+          .transaction(() => {
+            const c = coverage(db, spec.name, spec.format);
+            if (c.upToDate) return void (done = true);
+            const through = Math.min(c.maxId, c.fromId + chunk);
+            const reached = through === c.maxId ? c : { ...c, maxId: through, rows: rowsThrough.get(through)! };
+            const changed = (c.stale ? spec.clear() : 0) + spec.fold(c.fromId, through) + saveCoverage(db, spec.name, spec.format, reached, '', now());
+            // derived rows only: results kept until the data changes stay valid
+            ownChanges(db, changed);
+            done = through === c.maxId;
+          })
+          .immediate(),
+      );
+    }
   } catch {
     return null;
   }
   return attempt.deferred()?.value ?? null;
 }
+
+/** Usage ids folded into a derived table per write transaction (≈ 2–3 s at 5 million rows). */
+export const DERIVED_CHUNK_IDS = 1_000_000;
 
 /**
  * The id through which a derived table holds the usage rows, or null when it is stale (it will be

@@ -35,7 +35,8 @@ const GROUPS = `day, api_key, COALESCE(model_id, model_raw, '') AS model, COALES
  */
 const PER_DAY = `day, json_group_array(json_array(api_key, workload_key, account_key, model, rows, usage_rows, requests, CASE WHEN billed_rows > 0 THEN micros END, micros))`;
 
-export function createKeyDailyRepo(db: Db) {
+/** opts.chunkIds: usage ids folded per write transaction when the table is built (tests use small ones). */
+export function createKeyDailyRepo(db: Db, opts: { chunkIds?: number } = {}) {
   // rows added (sign 1) or taken away by an undo (sign -1): every column is a count or a sum
   const upsert = (sign: 1 | -1, where: string) =>
     db.prepare(`
@@ -57,6 +58,7 @@ export function createKeyDailyRepo(db: Db) {
     format: 1,
     clear: () => clear.run().changes,
     fold: (afterId, throughId) => fold.run(afterId, throughId).changes,
+    chunkIds: opts.chunkIds,
   };
   // by day (the table's primary key: no sort); within a day the groups' order does not matter to keyWindow()
   const kept = db.prepare<[string, string]>(`SELECT ${PER_DAY} FROM usage_key_daily WHERE day >= ? AND day <= ? GROUP BY day ORDER BY day`).raw(true);

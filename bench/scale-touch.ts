@@ -1,6 +1,6 @@
 import type { Engine } from '../electron/engine/engine';
 
-/** What a timed run follows: nothing, an edit of another table, a usage row added, or one changed. */
+/** What a timed run follows: nothing, an edit of another table, a usage row added, or one re-attributed. */
 export type Touch = false | 'edit' | 'append' | 'usage';
 
 /**
@@ -8,14 +8,20 @@ export type Touch = false | 'edit' | 'append' | 'usage';
  * (services/data-cache.ts) are computed again. 'edit': an account renamed (to the same name),
  * as after an edit of a block or an account; results over usage rows alone stay kept. 'append':
  * a copy of the last usage row added, as after an import (what is kept over usage rows is brought
- * up to date from the new rows; removeAppended() takes the copies out again). 'usage': a usage row
- * updated (to the same values), as after rules re-attributing rows or an undo: usage_generation
- * (migration 7) moves, so those are read again in full; nothing a report groups changes.
+ * up to date from the new rows; removeAppended() takes the copies out again). 'usage': the last
+ * usage row moved to no workload, or back to its workload on the next run, as when rules
+ * re-attribute rows: everything over the rows' workloads is read again in full (the spend by
+ * provider, over billed costs alone, stays); an even number of runs leaves the row as it was.
  */
 export function touch(engine: Engine, kind: Touch = 'edit'): void {
   const db = engine.ctx.db;
   if (kind === 'edit') db.prepare(TOUCH_EDIT).run();
-  if (kind === 'usage') db.prepare(TOUCH_USAGE).run();
+  if (kind === 'usage') {
+    const row = db.prepare(TOUCH_USAGE_ROW).get() as { id: number; workloadId: number | null } | undefined;
+    if (!row) return;
+    if (row.workloadId !== null) moved.set(row.id, row.workloadId);
+    db.prepare(TOUCH_USAGE).run(row.workloadId === null ? (moved.get(row.id) ?? null) : null, row.id);
+  }
   if (kind === 'append') {
     const columns = (db.pragma('table_info(usage_records)') as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id' && c !== 'row_key');
     db.prepare(
@@ -25,10 +31,14 @@ export function touch(engine: Engine, kind: Touch = 'edit'): void {
   }
 }
 
+/** The workload a row had before 'usage' moved it to none, to move it back. */
+const moved = new Map<number, number>();
+
 /** Deletes the usage rows added after `maxId` (the copies 'append' made). */
 export function removeAppended(engine: Engine, maxId: number): number {
   return engine.ctx.db.prepare('DELETE FROM usage_records WHERE id > ?').run(maxId).changes;
 }
 
 export const TOUCH_EDIT = 'UPDATE credit_accounts SET name = name WHERE id = (SELECT min(id) FROM credit_accounts)';
-export const TOUCH_USAGE = 'UPDATE usage_records SET requests = requests WHERE id = (SELECT max(id) FROM usage_records)';
+export const TOUCH_USAGE = 'UPDATE usage_records SET workload_id = ? WHERE id = ?';
+export const TOUCH_USAGE_ROW = 'SELECT id, workload_id AS workloadId FROM usage_records WHERE id = (SELECT max(id) FROM usage_records)';

@@ -199,4 +199,41 @@ describe('ledger snapshot cache', () => {
     expect(after).toEqual(db.prepare('SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency').all());
     expect(after.find((s) => s.provider === 'a-new-provider')?.billedCostMicros).toBe(2_500_000);
   });
+
+  it('keeps results over billed costs alone across re-attribution, not across a change of a cost or a deletion', async () => {
+    await ready;
+    let computed = 0;
+    const billed = () =>
+      untilUsageChanged(
+        db,
+        'test:billed',
+        () => (computed++, db.prepare('SELECT total(billed_cost_micros) FROM usage_records').pluck().get() as number),
+        undefined,
+        'billed',
+      );
+    const sum = billed();
+    const id = db.prepare('SELECT max(id) FROM usage_records WHERE workload_id IS NOT NULL').pluck().get() as number;
+    const workload = db.prepare('SELECT workload_id FROM usage_records WHERE id = ?').pluck().get(id) as number;
+    const before = usageState(db);
+    // rules re-attributing a row: the rows changed, the billed costs did not
+    db.prepare('UPDATE usage_records SET workload_id = NULL WHERE id = ?').run(id);
+    expect(usageState(db).generation).toBeGreaterThan(before.generation);
+    expect(usageState(db).billed).toBe(before.billed);
+    expect(billed()).toBe(sum);
+    expect(computed).toBe(1);
+    db.prepare('UPDATE usage_records SET workload_id = ? WHERE id = ?').run(workload, id);
+    // a billed cost changed: read again
+    db.prepare('UPDATE usage_records SET billed_cost_micros = billed_cost_micros + 1 WHERE id = ?').run(id);
+    expect(billed()).toBe(sum + 1);
+    db.prepare('UPDATE usage_records SET billed_cost_micros = billed_cost_micros - 1 WHERE id = ?').run(id);
+    expect(billed()).toBe(sum);
+    expect(computed).toBe(3);
+    // the dashboard's spend, kept this way, still equals the sums after a re-attribution
+    const spend = () => db.prepare('SELECT provider, currency, SUM(billed_micros) AS billedCostMicros FROM usage_daily GROUP BY provider, currency ORDER BY provider, currency').all();
+    buildDashboard(engine.ctx);
+    engine.ctx.db.prepare('UPDATE usage_records SET workload_id = NULL WHERE id = ?').run(id);
+    expect(buildDashboard(engine.ctx).spend).toEqual(spend());
+    engine.ctx.db.prepare('DELETE FROM usage_records WHERE id = ?').run(id);
+    expect(buildDashboard(engine.ctx).spend).toEqual(spend());
+  });
 });

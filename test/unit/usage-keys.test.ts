@@ -116,7 +116,7 @@ describe('usage keys: migration 3 upgrades a schema-2 database', () => {
       (db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'usage_records' AND type = ? AND sql IS NOT NULL ORDER BY name").all(type) as { name: string }[]).map((x) => x.name);
     expect(names('index')).toEqual(['usage_account_day', 'usage_day', 'usage_key_day', 'usage_workload_day']);
     // usage_daily's three, recreated by migration 3, and those of migrations 6 and 7
-    expect(names('trigger')).toEqual(['usage_daily_delete', 'usage_daily_insert', 'usage_daily_update', 'usage_generation_delete', 'usage_generation_update', 'usage_key_daily_stale']);
+    expect(names('trigger')).toEqual(['usage_daily_delete', 'usage_daily_insert', 'usage_daily_update', 'usage_generation_billed', 'usage_generation_delete', 'usage_generation_update', 'usage_key_daily_stale']);
     expect(db.prepare('SELECT usage_first_id AS f, usage_last_id AS l FROM imports ORDER BY id').all()).toEqual([{ f: 1, l: 43 }, { f: null, l: null }]);
     const types = db.prepare('SELECT DISTINCT typeof(row_key) AS t FROM usage_records').all();
     expect(types).toEqual([{ t: 'integer' }]);

@@ -25,13 +25,18 @@ export function ownChanges(db: Db, n: number): void {
 
 /**
  * Where usage_records stands: max(id) moves with every insert, usage_generation (migration 7) with
- * every deletion or update. Equal pairs, equal rows; the same generation and a larger id, rows
- * only added, those with a larger id than before.
+ * every deletion or update (`generation`), or only those that change a billed cost, provider or
+ * currency (`billed`). Equal ids and generations, equal rows; the same generation and a larger
+ * id, rows only added, those with a larger id than before.
  */
-export function usageState(db: Db): { maxId: number; generation: number } {
+export function usageState(db: Db): { maxId: number; generation: number; billed: number } {
   let s = usageStatements.get(db);
-  if (!s) usageStatements.set(db, (s = db.prepare('SELECT (SELECT COALESCE(max(id), 0) FROM usage_records) AS maxId, (SELECT n FROM usage_generation WHERE id = 1) AS generation')));
-  return s.get() as { maxId: number; generation: number };
+  if (!s)
+    usageStatements.set(
+      db,
+      (s = db.prepare('SELECT (SELECT COALESCE(max(id), 0) FROM usage_records) AS maxId, n AS generation, billed FROM usage_generation WHERE id = 1')),
+    );
+  return s.get() as { maxId: number; generation: number; billed: number };
 }
 
 const usageStatements = new WeakMap<Db, Database.Statement>();

@@ -81,7 +81,8 @@ type Spend = Dashboard['spend'];
 
 /**
  * Billed spend per provider and currency over every usage row: from the daily pre-aggregate
- * (migration 2), kept until the usage changes; after an import, the new rows' sums are added.
+ * (migration 2), kept until a billed cost, provider or currency changes or a row goes; after an
+ * import, the new rows' sums are added.
  */
 function spendByProvider(ctx: EngineContext): Spend {
   return untilUsageChanged(
@@ -101,5 +102,7 @@ function spendByProvider(ctx: EngineContext): Spend {
       }
       return [...sums.values()].sort((a, b) => (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
     },
+    // rules re-attributing rows leave it as it is
+    'billed',
   );
 }

@@ -22,14 +22,24 @@ export function untilChanged<T>(db: Db, key: string, compute: () => T): T {
  * The same for results over usage rows alone (db/changes.ts usageState), kept across writes to
  * other tables. After rows were only added (an import), append() brings the kept value up to date
  * from the rows with a larger id than it saw; after any deletion or update of a usage row it is
- * computed again in full. append must return a new value, not change the kept one.
+ * computed again in full — or, with `over: 'billed'` for results over billed costs, providers and
+ * currencies alone, only after a deletion or a change of one of those. append must return a new
+ * value, not change the kept one.
  */
-export function untilUsageChanged<T>(db: Db, key: string, full: () => T, append?: (kept: T, afterId: number) => T): T {
+export function untilUsageChanged<T>(
+  db: Db,
+  key: string,
+  full: () => T,
+  append?: (kept: T, afterId: number) => T,
+  over: 'rows' | 'billed' = 'rows',
+): T {
   if (db.inTransaction) return full();
   // the state and the reads in one read transaction: what is kept matches the state it is kept under
   return db
     .transaction(() => {
-      const { maxId, generation } = usageState(db);
+      const state = usageState(db);
+      const maxId = state.maxId;
+      const generation = over === 'billed' ? state.billed : state.generation;
       let entries = usageCaches.get(db);
       if (!entries) usageCaches.set(db, (entries = new Map()));
       const e = entries.get(key);

@@ -9,6 +9,7 @@
  */
 import { isoDay, isoInstant } from './dates';
 import { formatMicros } from './money';
+import { instant } from './report-format';
 import { selectQuantile } from './forecast/simulate-stats';
 
 export type Granularity = 'hour' | 'day';
@@ -357,7 +358,7 @@ export function detectNewModelUse(uses: ModelUse[], opts: { learningHours?: numb
         const others = [...users].some((other) => other !== u.key);
         findings.push({
           kind: 'new-model', key: u.key, at: u.bucket, model, knownModels: [...k.models].sort(), usedByOtherKeys: others,
-          explanation: `Key ${u.key} used ${model} for the first time at ${u.bucket}, after ${Math.floor((u.ms - k.firstMs) / HOUR_MS)} h of use with only ${[...k.models].sort().join(', ') || 'no models'}` +
+          explanation: `Key ${u.key} used ${model} for the first time at ${instant(u.bucket)}, after ${Math.floor((u.ms - k.firstMs) / HOUR_MS)} h of use with only ${[...k.models].sort().join(', ') || 'no models'}` +
             (others ? '; other keys use this model.' : '; no other key has used this model either.'),
         });
       }
@@ -462,8 +463,8 @@ function probeFrom(key: string, d: DenseSeries, i: number, o: Required<ProbeBurs
       const finding: ProbeBurstFinding = {
         kind: 'probe-then-burst', key, at: label(k), probeStart: label(i), probeEnd: label(lastCall), probeRequests: reqs, probeCostMicros: spent,
         burstStart: label(k), burstEnd: label(end), burstRequests: burstReqs, burstCostMicros: burstCost,
-        explanation: `Key ${key}: ${reqs} small request(s) costing ${formatMicros(spent, { trim: true })} from ${label(i)} to ${label(lastCall)} after a quiet spell, ` +
-          `then ${burstReqs} requests costing ${formatMicros(burstCost, { trim: true })} from ${label(k)} to ${label(end)}: a key tested before being abused.`,
+        explanation: `Key ${key}: ${reqs} small request(s) costing ${formatMicros(spent, { trim: true })} from ${instant(label(i))} to ${instant(label(lastCall))} after a quiet spell, ` +
+          `then ${burstReqs} requests costing ${formatMicros(burstCost, { trim: true })} from ${instant(label(k))} to ${instant(label(end))}: a key tested before being abused.`,
       };
       return { finding, burstEnd: end };
     }

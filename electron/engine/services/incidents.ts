@@ -9,6 +9,7 @@ import { NotFoundError } from '../errors';
 import { detectNewModelUse, detectProbeThenBurst, detectSpikes, type ProbeBurstFinding, type ProbeBurstOptions, type SpendSeries, type Spike } from '../../../shared/anomaly';
 import { correlateIncidents, dimensionMoney, type IncidentCorrelation } from '../../../shared/correlate';
 import { addDays } from '../../../shared/dates';
+import { instant } from '../../../shared/report-format';
 import type { IncidentView, IncidentsReport, LevelShift, SpikeView, UnexplainedSpike } from '../../../shared/api/report-types';
 import { loadIncidentData, toTopUpInput, type IncidentData, type Names } from './incidents-data';
 import { groupEvents, refineStart, shiftTest, type Precursor } from './incidents-analysis';
@@ -184,7 +185,7 @@ function unexplained(all: SpikeView[], open: Set<SpikeView>, data: IncidentData)
       return {
         id: group[0].id, label, startAt, endAt, excessMicros: money.excessMicros, spendMicros: money.spendMicros,
         accountName: group[0].accountName, spikes: group, topUps,
-        explanation: `No recorded incident covers ${label} from ${startAt} to ${endAt}` + (topUps.length ? `; ${topUps.length} top-up(s) on its account during the spike` : '') + ': review it as a possible undetected compromise.',
+        explanation: `No recorded incident covers ${label} from ${instant(startAt)} to ${instant(endAt)}` + (topUps.length ? `; ${topUps.length} top-up(s) on its account during the spike` : '') + ': review it as a possible undetected compromise.',
       };
     })
     .sort((a, b) => b.excessMicros - a.excessMicros);

@@ -69,10 +69,6 @@ export function createKeyDailyRepo(db: Db, opts: { chunkIds?: number } = {}) {
   const days = (rows: IterableIterator<unknown>): KeyDay[] => Array.from(rows as IterableIterator<[string, string]>, ([day, json]) => [day, JSON.parse(json) as KeyDayGroup[]]);
   return {
     /**
-     * The days of [from, to] with their groups, read in one transaction with read(): from
-     * usage_key_daily brought up to date, or (a database the app cannot write) from usage_records.
-     */
-    /**
      * In an undo's transaction, before it deletes the import's usage rows (ids first…last): takes
      * the rows the table holds out of their groups, so that it need not be rebuilt. Returns what
      * to run once the rows are deleted and the import is marked undone. Nothing to do when the
@@ -89,6 +85,10 @@ export function createKeyDailyRepo(db: Db, opts: { chunkIds?: number } = {}) {
       }
       return () => removedFromCoverage(db, spec, held.n);
     },
+    /**
+     * The days of [from, to] with their groups, read in one transaction with read(): from
+     * usage_key_daily brought up to date, or (a database the app cannot write) from usage_records.
+     */
     days<T>(from: string, to: string, read: () => T): { days: KeyDay[]; also: T; kept: boolean } {
       const fromTable = readDerivedTable(db, spec, () => ({ days: days(kept.iterate(from, to)), also: read(), kept: true }));
       return fromTable ?? db.transaction(() => ({ days: days(direct.iterate(from, to)), also: read(), kept: false })).deferred();

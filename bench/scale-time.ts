@@ -29,11 +29,13 @@ export function median(xs: number[]): number {
 
 /**
  * One warm-up call (not counted), then `runs` timed calls; the median is the figure. A call
- * slower than 5 s is run at most three times, one slower than 30 s once.
+ * slower than 5 s is run at most three times, one slower than 30 s once. `before` runs ahead of
+ * every call, untimed (a write, so that nothing kept from the last call counts).
  */
-export async function measure(name: string, fn: () => unknown, runs = 5, warmup = 1): Promise<Timing & { last: unknown }> {
+export async function measure(name: string, fn: () => unknown, runs = 5, warmup = 1, before?: () => void): Promise<Timing & { last: unknown }> {
   let last: unknown;
   for (let i = 0; i < warmup; i++) {
+    before?.();
     const t = performance.now();
     last = await fn();
     const ms = performance.now() - t;
@@ -42,6 +44,7 @@ export async function measure(name: string, fn: () => unknown, runs = 5, warmup 
   }
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
+    before?.();
     const t = performance.now();
     last = await fn();
     ms.push(performance.now() - t);

@@ -23,6 +23,7 @@ export function touch(engine: Engine, kind: Touch = 'edit'): void {
     db.prepare(TOUCH_USAGE).run(row.workloadId === null ? (moved.get(row.id) ?? null) : null, row.id);
   }
   if (kind === 'append') {
+    appendedAfter ??= db.prepare('SELECT COALESCE(max(id), 0) FROM usage_records').pluck().get() as number;
     const columns = (db.pragma('table_info(usage_records)') as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id' && c !== 'row_key');
     db.prepare(
       `INSERT INTO usage_records (row_key, ${columns.join(', ')}) SELECT abs(random()), ${columns.join(', ')} FROM usage_records
@@ -34,11 +35,17 @@ export function touch(engine: Engine, kind: Touch = 'edit'): void {
 /** The workload a row had before 'usage' moved it to none, to move it back. */
 const moved = new Map<number, number>();
 
-/** Deletes the usage rows added after `maxId` (the copies 'append' made). */
-export function removeAppended(engine: Engine, maxId: number): number {
-  return engine.ctx.db.prepare('DELETE FROM usage_records WHERE id > ?').run(maxId).changes;
+/** The last usage id before 'append' added its first copy; null when none is left. */
+let appendedAfter: number | null = null;
+
+/** Deletes the copies 'append' made; returns how many. */
+export function removeAppended(engine: Engine): number {
+  if (appendedAfter === null) return 0;
+  const n = engine.ctx.db.prepare('DELETE FROM usage_records WHERE id > ?').run(appendedAfter).changes;
+  appendedAfter = null;
+  return n;
 }
 
-export const TOUCH_EDIT = 'UPDATE credit_accounts SET name = name WHERE id = (SELECT min(id) FROM credit_accounts)';
+const TOUCH_EDIT = 'UPDATE credit_accounts SET name = name WHERE id = (SELECT min(id) FROM credit_accounts)';
 export const TOUCH_USAGE = 'UPDATE usage_records SET workload_id = ? WHERE id = ?';
 export const TOUCH_USAGE_ROW = 'SELECT id, workload_id AS workloadId FROM usage_records WHERE id = (SELECT max(id) FROM usage_records)';

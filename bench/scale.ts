@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine, type Engine } from '../electron/engine/engine';
-import { openCheck } from '../electron/engine/db/open';
+import { fileSize, openCheck } from '../electron/engine/db/open';
 import { removeAppended, touch, type Touch } from './scale-touch';
 import { isHandlerName, type HandlerName } from '../shared/api';
 import { addDays, addMonths } from '../shared/dates';
@@ -79,7 +79,7 @@ async function timeHandler<N extends HandlerName>(engine: Engine, label: string,
     return null;
   }
   try {
-    const t = cold ? await measureCold(label, () => engine.invoke(name, a as never), engine, runs, cold) : await measure(label, () => engine.invoke(name, a as never), runs);
+    const t = await measure(label, () => engine.invoke(name, a as never), runs, 1, cold ? () => touch(engine, cold) : undefined);
     row(label, t, goal);
     if (goal !== null) judge(label, t.medianMs, goal);
     return t;
@@ -87,19 +87,6 @@ async function timeHandler<N extends HandlerName>(engine: Engine, label: string,
     out(`  ${label.padEnd(44)} failed: ${(e as Error).message.slice(0, 200)}`);
     return null;
   }
-}
-
-async function measureCold(label: string, fn: () => unknown, engine: Engine, runs: number, kind: Touch): Promise<Timing & { last: unknown }> {
-  let last: unknown;
-  const ms: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    touch(engine, kind);
-    const t = performance.now();
-    last = await fn();
-    if (i > 0) ms.push(performance.now() - t); // the first is the warm-up
-  }
-  const sorted = [...ms].sort((x, y) => x - y);
-  return { name: label, medianMs: sorted[sorted.length >> 1], minMs: sorted[0], maxMs: sorted[sorted.length - 1], runs, last };
 }
 
 function dbCounts(engine: Engine) {
@@ -147,7 +134,7 @@ async function main(): Promise<void> {
     // ---- open ---------------------------------------------------------------------------------
     out('');
     out('== open (createEngine: pragmas, quick_check unless the last session closed cleanly, migrations)');
-    const walBefore = fs.existsSync(`${dbPath}-wal`) ? fs.statSync(`${dbPath}-wal`).size : 0;
+    const walBefore = fileSize(`${dbPath}-wal`);
     const t0 = performance.now();
     const engine = createEngine({ dbPath, mode: 'cli' });
     row('createEngine', { medianMs: performance.now() - t0, runs: 1 }, null, openCheck(engine.ctx.db) === 'skipped' ? 'quick_check skipped: the last session closed cleanly' : `quick_check read the whole file${walBefore > 0 ? ' (a -wal was left behind)' : ''}`);
@@ -210,9 +197,8 @@ async function main(): Promise<void> {
     await timeHandler(engine, 'report-data incidents (2 months)', 'report-data', { report: 'incidents', from: twoMonthsFrom, to: END }, GOAL.report, reportRuns, 'edit');
     {
       // rows added, as by an import: the per-key days and first model uses are topped up from them
-      const lastId = engine.ctx.db.prepare('SELECT max(id) FROM usage_records').pluck().get() as number;
       await timeHandler(engine, 'incidents-report, first after an import', 'incidents-report', { from: twoMonthsFrom, to: END }, GOAL.report, reportRuns, 'append');
-      out(`  (the ${removeAppended(engine, lastId)} usage rows added for it removed again: what is kept over usage rows is rebuilt once, as at the start of every run)`);
+      out(`  (the ${removeAppended(engine)} usage rows added for it removed again: what is kept over usage rows is rebuilt once, as at the start of every run)`);
     }
     if (process.env.BENCH_TRACE_REPORTS) {
       for (const [label, fn] of [

@@ -56,6 +56,11 @@ export interface Tolerance {
   relative: number;
 }
 
+/** An amount small enough to pass as no difference: within the absolute tolerance, or the relative one of what was expected. */
+export function withinTolerance(amountMicros: number, expectedMicros: number, tol: Tolerance): boolean {
+  return Math.abs(amountMicros) <= Math.max(tol.absMicros, tol.relative * Math.abs(expectedMicros));
+}
+
 export type Comparison = 'credits' | 'invoice' | 'catalog';
 export type VarianceCause =
   | 'currency' | 'credits-or-refunds' | 'unknown-model' | 'cached-token-pricing' | 'price-change'
@@ -149,7 +154,7 @@ export function reconcile(
       catalogVariance(g, priced, catalog),
     ].filter((v): v is VarianceRow => v !== null);
     for (const v of rows) {
-      v.withinTolerance = Math.abs(v.varianceMicros) <= Math.max(tol.absMicros, tol.relative * Math.abs(v.expectedMicros));
+      v.withinTolerance = withinTolerance(v.varianceMicros, v.expectedMicros, tol);
       report.variances.push(v);
       for (const c of v.causes) report.causes.push({ period: v.period, accountId: v.accountId, comparison: v.comparison, ...c });
     }

@@ -5,6 +5,7 @@
 import type { Lever } from '../forecast/scenario';
 import type { BlockKind } from '../domain';
 import type { Recommendation } from '../forecast/recommend';
+import type { DepletionHistogram } from '../forecast/simulate-stats';
 
 export type { Recommendation, Reason } from '../forecast/recommend';
 
@@ -53,7 +54,7 @@ export interface DepletionView {
   p90WasteMicros: number;
   expectedRemainingMicros: number;
   /** paths per ISO week in which credit runs out (counts[i]: the week from weekStart + 7·i), and those where it does not within the horizon */
-  histogram: { weekStart: string; counts: number[]; notDepleted: number };
+  histogram: DepletionHistogram;
   fan: FanSeries;
 }
 

@@ -7,7 +7,7 @@ import { RefusedError } from '../errors';
 export type Db = Database.Database;
 
 /** page size of a database this version creates (an existing file keeps its own) */
-export const NEW_PAGE_SIZE = 8192;
+const NEW_PAGE_SIZE = 8192;
 
 export interface OpenOptions {
   /** open read-only: no migrations, no pragma writes */

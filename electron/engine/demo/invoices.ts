@@ -46,10 +46,10 @@ const ISSUER: Record<AccountKey, { name: string; prefix: string; issueDay: numbe
 };
 
 /** The credit note for the leaked key's fraudulent usage. */
-export const LEAK_CREDIT_NOTE = { number: 'OAI-CN-2026-1009', issuedOn: '2026-10-09' } as const;
+const LEAK_CREDIT_NOTE = { number: 'OAI-CN-2026-1009', issuedOn: '2026-10-09' } as const;
 
 /** Whether a usage row is the attacker's: the leaked key on gpt-4o on the incident's day. */
-export const isLeakAttack = (r: Pick<DemoUsageRow, 'apiKey' | 'modelId' | 'day'>): boolean =>
+const isLeakAttack = (r: Pick<DemoUsageRow, 'apiKey' | 'modelId' | 'day'>): boolean =>
   r.apiKey === LEAK.apiKey && r.modelId === LEAK.attackModel && r.day === LEAK.day;
 
 const sumBy = <T>(xs: T[], f: (x: T) => number): number => xs.reduce((a, x) => a + f(x), 0);

@@ -29,12 +29,11 @@ export function readStats(db: Db): Stats {
     t.micros += g.micros;
     t.sum.add(g.sum.toString());
   }
-  const out = [...groups.values()]
-    .filter((g) => g.rows > 0)
-    .map((g) => ({ provider: g.provider, chargeCategory: g.category, currency: g.currency, rows: g.rows, billedCost: g.sum.toString(), billedCostMicros: g.micros }));
+  const out = [...groups.values()].map((g) => ({ provider: g.provider, chargeCategory: g.category, currency: g.currency, rows: g.rows, billedCost: g.sum.toString(), billedCostMicros: g.micros }));
   out.sort((a, b) => a.provider.localeCompare(b.provider) || a.chargeCategory.localeCompare(b.chargeCategory) || a.currency.localeCompare(b.currency));
   return {
-    usageRows: count('usage_records'),
+    // every usage row is in one group (of the same snapshot): no second count of the table
+    usageRows: out.reduce((n, g) => n + g.rows, 0),
     creditAccounts: count('credit_accounts'),
     creditBlocks: count('credit_blocks WHERE retired_at IS NULL'),
     workloads: count('workloads WHERE retired_at IS NULL'),
@@ -42,7 +41,6 @@ export function readStats(db: Db): Stats {
     imports: count("imports WHERE status = 'committed'"),
     groups: out,
     totals: [...totals.entries()]
-      .filter(([, t]) => t.rows > 0)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([currency, t]) => ({ currency, rows: t.rows, billedCost: t.sum.toString(), billedCostMicros: t.micros })),
   };

@@ -1,7 +1,7 @@
 import type { EngineContext } from '../context';
 import { createReconciliationRepo } from '../repos/reconciliation';
 import { createValueRepo } from '../repos/value';
-import { reconcile, valueReport } from '../../../shared/reconcile';
+import { reconcile, valueReport, withinTolerance } from '../../../shared/reconcile';
 import { addDays, addMonths } from '../../../shared/dates';
 import { RefusedError, NotFoundError } from '../errors';
 import type { Reconciliation, ReconPeriodRow, ReconTotals, ReconVariance, Signoff, ValueMetricEntry, ValueReport } from '../../../shared/api/report-types';
@@ -40,13 +40,14 @@ export function buildReconciliation(ctx: EngineContext, from: string, to: string
   const rows: ReconPeriodRow[] = report.summary.map((s) => {
     const so = signed.get(`${s.accountId}|${s.period}`);
     const own = variances.filter((v) => v.period === s.period && v.accountId === Number(s.accountId));
+    const reconciled = own.every((v) => v.withinTolerance);
     return {
       period: s.period, accountId: Number(s.accountId), accountName: name.get(s.accountId) ?? s.accountId, currency: s.currency,
       currencies: s.currencies, creditsBoughtMicros: s.creditsBoughtMicros, blocksRecordedMicros: s.blocksRecordedMicros,
       consumedMicros: s.consumedMicros, invoicedMicros: s.invoicedMicros, usageBilledMicros: s.usageBilledMicros,
       catalogCostMicros: s.catalogCostMicros, unpricedRows: s.unpricedRows,
-      reconciled: own.every((v) => v.withinTolerance),
-      status: own.every((v) => v.withinTolerance) ? 'reconciled' : own.every((v) => v.withinTolerance || explained(v)) ? 'explained' : 'variance',
+      reconciled,
+      status: reconciled ? 'reconciled' : own.every((v) => v.withinTolerance || explained(v)) ? 'explained' : 'variance',
       signoff: so ? { by: so.signedBy, at: so.signedAt, note: so.note } : null,
     };
   });
@@ -59,7 +60,7 @@ export function buildReconciliation(ctx: EngineContext, from: string, to: string
 
 /** A variance beyond tolerance whose causes account for it: what is left unexplained is within tolerance. */
 function explained(v: ReconVariance): boolean {
-  return Math.abs(v.unexplainedMicros) <= Math.max(TOLERANCE.absMicros, TOLERANCE.relative * Math.abs(v.expectedMicros));
+  return withinTolerance(v.unexplainedMicros, v.expectedMicros, TOLERANCE);
 }
 
 function totals(rows: ReconPeriodRow[]): ReconTotals[] {

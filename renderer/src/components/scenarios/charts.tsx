@@ -87,8 +87,7 @@ export function DepletionChart({ runs, blockId, days }: { runs: Outlook[]; block
 export function DepletionHistogramChart({ runs, blockId, name }: { runs: Outlook[]; blockId: number; name: string }) {
   const config = useMemo<ChartConfiguration>(() => {
     const hists = runs.map((r) => r.blocks.find((b) => b.blockId === blockId)?.histogram);
-    const weeks = Math.max(0, ...hists.map((h) => h?.counts.length ?? 0));
-    let first = weeks;
+    let first = Infinity;
     let last = -1;
     for (const h of hists) h?.counts.forEach((c, i) => c > 0 && ((first = Math.min(first, i)), (last = Math.max(last, i))));
     const start = hists.find((h) => h)?.weekStart;

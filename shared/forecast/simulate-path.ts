@@ -213,7 +213,6 @@ export class PathRunner {
   private readonly accountHasDemand: Uint8Array;
   /** the paths this runner books: from..to-1, and of them the fan paths (the first fanPaths overall) */
   readonly from: number;
-  readonly to: number;
   readonly batch: PathBatch;
 
   constructor(
@@ -249,7 +248,6 @@ export class PathRunner {
     this.accountHasDemand = new Uint8Array(nA);
     for (const a of shape.workloadAccount) this.accountHasDemand[a] = 1;
     this.from = from;
-    this.to = to;
     const n = to - from;
     const nf = Math.max(0, Math.min(to, shape.fanPaths) - from);
     this.batch = {

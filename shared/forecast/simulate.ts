@@ -17,6 +17,9 @@ import { compileScenario, type CompiledScenario } from './scenario-compile';
 import { MAX_SIMULATION_DAYS, PathRunner, type AccountRule, type Grouping, type PathBatch, type PathShape, type Sampler, type SimulationProfile } from './simulate-path';
 import { depletionStats, fanQuantiles, spread, type BlockFacts, type DepletionStats, type Fan } from './simulate-stats';
 
+
+/** Paths whose daily balances are kept for the fan charts when the input does not say. */
+export const DEFAULT_FAN_PATHS = 500;
 export { tableExp, type PathBatch, type SimulationProfile } from './simulate-path';
 
 export interface SimWorkload {
@@ -368,7 +371,7 @@ function pathShape(input: SimulationInput, sc: CompiledScenario): PathShape {
     horizon: H,
     paths: input.paths,
     // at most ~10M fan samples, so a long horizon with many blocks stays within memory
-    fanPaths: Math.max(0, Math.min(input.paths, input.fanPaths ?? 500, Math.floor(10_000_000 / Math.max(1, H * (nB + nA))))),
+    fanPaths: Math.max(0, Math.min(input.paths, input.fanPaths ?? DEFAULT_FAN_PATHS, Math.floor(10_000_000 / Math.max(1, H * (nB + nA))))),
     facts: blockFacts(sc, input.startDay, H),
     accountBlocks: accountIds.map((a) => Int32Array.from(sc.blocks.flatMap((b, i) => (b.accountId === a ? [i] : [])))),
     workloadAccount,

@@ -131,7 +131,7 @@ class IdSet {
 
 export type ClaimOutcome = 'new' | 'duplicate';
 
-/** Row ids an import met among earlier imports' rows, and the first usage row id it may write. */
+/** Row ids an import met among earlier imports' rows. */
 function matchedSet(db: Db, table: string): IdSet {
   const max = (db.prepare(`SELECT max(id) AS m FROM ${table}`).get() as { m: number | null }).m ?? 0;
   return new IdSet(max);
@@ -145,11 +145,10 @@ export class RowKeyClaims {
 
   constructor(
     db: Db,
-    table: 'invoice_lines',
     private readonly importId: number,
   ) {
-    this.matched = matchedSet(db, table);
-    this.lookup = db.prepare<[string], { id: number; import_id: number | null }>(`SELECT id, import_id FROM ${table} WHERE row_key = ?`);
+    this.matched = matchedSet(db, 'invoice_lines');
+    this.lookup = db.prepare<[string], { id: number; import_id: number | null }>('SELECT id, import_id FROM invoice_lines WHERE row_key = ?');
   }
 
   /**

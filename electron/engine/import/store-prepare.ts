@@ -58,7 +58,7 @@ export interface UsageBlock {
   cells: Float64Array;
   strings: string[];
   /** per bound column (describeColumns): -1 no row has a value, -2 values differ or it is a number column with a value, ≥ 0 a string column with this same string in every row */
-  columns?: Int32Array;
+  columns: Int32Array;
 }
 
 /** Which bound columns of a block hold values, and which string columns hold one value in every row (the writer binds the rest). */
@@ -155,7 +155,7 @@ class UsageBuilder {
   }
 }
 
-const EMPTY_USAGE: UsageBlock = { rows: 0, cells: new Float64Array(0), strings: [] };
+const EMPTY_USAGE: UsageBlock = { rows: 0, cells: new Float64Array(0), strings: [], columns: describeColumns(new Float64Array(0), 0) };
 
 export interface KeyedRecord<T> {
   line: number;

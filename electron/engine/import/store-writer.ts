@@ -8,7 +8,7 @@
 import type { Db } from '../db/open';
 import type { RowError } from './types';
 import type { ImportKind } from './types';
-import { USAGE_COLUMNS, USAGE_BOUND, USAGE_STRIDE, USAGE_IS_STRING, U, usageRow, describeColumns, type PreparedBatch, type FlatValue, type UsageBlock } from './store-prepare';
+import { USAGE_COLUMNS, USAGE_BOUND, USAGE_STRIDE, USAGE_IS_STRING, U, usageRow, type PreparedBatch, type FlatValue, type UsageBlock } from './store-prepare';
 import { RowKeyClaims, UsageKeyClaims } from './store-keys';
 import type { RejectsWriter } from './store-rejects';
 import type { InvoiceLineRecord, IncidentRecord } from '../../../shared/domain';
@@ -193,7 +193,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
   function usageInsertFor(b: UsageBlock, accounts: Float64Array) {
     const used: number[] = [];
     const literals: string[] = [];
-    const columns = b.columns ?? describeColumns(b.cells, b.rows);
+    const columns = b.columns;
     for (let c = 0; c < USAGE_BOUND; c++) {
       let any = ALWAYS_BOUND[c];
       if (c === U.accountId) {
@@ -434,7 +434,7 @@ export function createWriter(db: Db, opts: WriterOptions) {
   }
 
   function writeInvoices(list: PreparedBatch['invoices']): void {
-    invoiceClaims ??= new RowKeyClaims(db, 'invoice_lines', importId);
+    invoiceClaims ??= new RowKeyClaims(db, importId);
     for (const { contentHash, record: r } of list) {
       // the invoice row is made only for a line that is new, so a re-sent invoice leaves no empty one
       const outcome = invoiceClaims.claim(contentHash, (k) => {

@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import {
+  DEFAULT_FAN_PATHS,
   assembleSimulation,
   prepareSimulation,
   runSimulationPaths,
@@ -79,7 +80,7 @@ export async function simulateSplit(input: SimulationInput, helpers: PathHelpers
   if (!helpers || threads === 1 || input.deterministic || input.paths < threads * MIN_PATHS_PER_THREAD) return simulate(input);
   const P = input.paths;
   // shares of equal work: a fan path (the first ones, whose daily balances are kept) costs about two
-  const fan = Math.min(P, input.fanPaths ?? 500);
+  const fan = Math.min(P, input.fanPaths ?? DEFAULT_FAN_PATHS);
   const pathsFor = (work: number) => (work <= 2 * fan ? work / 2 : work - fan);
   const cut = (i: number) => (i >= threads ? P : Math.round(pathsFor(((P + fan) * i) / threads)));
   const done = new Array<number>(threads).fill(0);
